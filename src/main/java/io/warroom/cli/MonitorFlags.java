@@ -1,0 +1,57 @@
+package io.warroom.cli;
+
+import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignConfigException;
+import io.warroom.config.CampaignLoader;
+import io.warroom.config.MonitorOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that runs the monitor. */
+final class MonitorFlags {
+    @Option(names = "--campaign", required = true, paramLabel = "FILE_OR_DIR", split = ",",
+            description = "Campaign file(s) or folder(s) of .yaml files; repeat or separate with commas.")
+    List<Path> campaigns;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+            description = "Parallelism of the pipeline (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--out-of-orderness", paramLabel = "DURATION", defaultValue = "5s",
+            converter = DurationConverter.class,
+            description = "How late, in event time, an event may arrive and still be applied in order "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration outOfOrderness;
+
+    @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "1s",
+            converter = DurationConverter.class,
+            description = "How often changed stats are emitted (default: ${DEFAULT-VALUE}).")
+    Duration statsInterval;
+
+    @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "1h",
+            converter = DurationConverter.class,
+            description = "How long after a campaign ends (in event time) late events still count "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration retention;
+
+    @Option(names = "--audience-shards", paramLabel = "N", defaultValue = "64",
+            description = "Shards per campaign for campaign-wide uv and buyers; keep it fixed across restarts "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int audienceShards;
+
+    CampaignCatalog loadCampaigns() throws CampaignConfigException {
+        return CampaignLoader.load(campaigns);
+    }
+
+    Configuration configuration() {
+        Configuration config = new Configuration();
+        config.set(MonitorOptions.OUT_OF_ORDERNESS, outOfOrderness);
+        config.set(MonitorOptions.STATS_INTERVAL, statsInterval);
+        config.set(MonitorOptions.RETENTION, retention);
+        config.set(MonitorOptions.AUDIENCE_SHARDS, audienceShards);
+        return config;
+    }
+}

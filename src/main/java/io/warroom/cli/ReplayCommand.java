@@ -1,0 +1,86 @@
+package io.warroom.cli;
+
+import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignConfigException;
+import io.warroom.config.MonitorOptions;
+import io.warroom.config.MonitorSettings;
+import io.warroom.io.FileInputs;
+import io.warroom.io.ReplaySinks;
+import io.warroom.pipeline.MonitorPipeline;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Replays recorded streams through the monitor, as fast as the machine allows, into a report. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {
+            "Replays a sale's recorded streams through the same pipeline as the live job and writes a report.",
+            "Reads clicks.jsonl, carts.jsonl, orders.jsonl and inventory.jsonl (each optional, .gz allowed) in "
+                    + "the input folder."
+        })
+final class ReplayCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    MonitorFlags monitor;
+
+    @Option(names = "--input", required = true, paramLabel = "DIR", description = "Folder with the stream files.")
+    Path input;
+
+    @Option(names = "--report", required = true, paramLabel = "OUT.json", description = "Where to write the report.")
+    Path report;
+
+    @Option(names = "--rejected", paramLabel = "OUT.jsonl",
+            description = "Where to write rejected records (default: next to the report, <report>.rejected.jsonl).")
+    Path rejected;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CampaignCatalog campaigns;
+        FileInputs inputs;
+        try {
+            campaigns = monitor.loadCampaigns();
+            inputs = FileInputs.inFolder(input);
+        } catch (CampaignConfigException e) {
+            err.println("Campaign files refused:");
+            e.problems().forEach(p -> err.println("  " + p));
+            return 2;
+        } catch (IOException e) {
+            err.println("Input refused: " + e.getMessage());
+            return 2;
+        }
+        Path rejectedFile = rejected != null ? rejected
+                : report.resolveSibling(report.getFileName().toString().replaceFirst("\\.json$", "")
+                        + ".rejected.jsonl");
+
+        Configuration config = monitor.configuration();
+        config.set(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS, true);
+        MonitorSettings settings = MonitorOptions.settings(config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+        env.setParallelism(monitor.parallelism);
+
+        out.printf("Replaying %s (%d file%s) for %d campaign%s...%n", input, inputs.files().size(),
+                inputs.files().size() == 1 ? "" : "s", campaigns.all().size(), campaigns.all().size() == 1 ? "" : "s");
+        out.flush();
+        long started = System.nanoTime();
+        new MonitorPipeline(campaigns, settings).assemble(env, inputs, new ReplaySinks(report, rejectedFile));
+        env.execute("warroom replay");
+        double seconds = (System.nanoTime() - started) / 1e9;
+        out.printf("Report: %s%nRejected records: %s%nDone in %.1f s.%n", report, rejectedFile, seconds);
+        return 0;
+    }
+}

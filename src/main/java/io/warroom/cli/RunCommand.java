@@ -1,0 +1,122 @@
+package io.warroom.cli;
+
+import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignConfigException;
+import io.warroom.config.MonitorOptions;
+import io.warroom.io.KafkaInputs;
+import io.warroom.io.KafkaOutputs;
+import io.warroom.io.KafkaTopics;
+import io.warroom.pipeline.MonitorPipeline;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The live monitor: Kafka in, Kafka out, exactly once. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {
+            "Runs the live monitor: reads clicks, carts, orders and inventory from Kafka and writes stats, alerts "
+                    + "and rejected records back to Kafka, exactly once.",
+            "Run it with java -jar for a local Flink, or submit the jar to a Flink cluster with 'flink run'."
+        })
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    MonitorFlags monitor;
+
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]",
+            description = "Kafka brokers.")
+    String bootstrapServers;
+
+    @Option(names = "--group-id", defaultValue = "warroom", description = "Consumer group (default: ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--topic-clicks", defaultValue = "clicks", description = "(default: ${DEFAULT-VALUE})")
+    String clicksTopic;
+
+    @Option(names = "--topic-carts", defaultValue = "carts", description = "(default: ${DEFAULT-VALUE})")
+    String cartsTopic;
+
+    @Option(names = "--topic-orders", defaultValue = "orders", description = "(default: ${DEFAULT-VALUE})")
+    String ordersTopic;
+
+    @Option(names = "--topic-inventory", defaultValue = "inventory", description = "(default: ${DEFAULT-VALUE})")
+    String inventoryTopic;
+
+    @Option(names = "--topic-stats", defaultValue = "campaign-stats", description = "(default: ${DEFAULT-VALUE})")
+    String statsTopic;
+
+    @Option(names = "--topic-alerts", defaultValue = "campaign-alerts", description = "(default: ${DEFAULT-VALUE})")
+    String alertsTopic;
+
+    @Option(names = "--topic-rejected", defaultValue = "rejected-events",
+            description = "(default: ${DEFAULT-VALUE})")
+    String rejectedTopic;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Exactly-once checkpoint interval; output becomes visible at each checkpoint "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--checkpoint-dir", defaultValue = "file:///tmp/warroom/checkpoints",
+            description = "Where checkpoints are kept (default: ${DEFAULT-VALUE}).")
+    String checkpointDir;
+
+    @Option(names = "--restore", paramLabel = "CHECKPOINT",
+            description = "Start from this retained checkpoint or savepoint.")
+    String restorePath;
+
+    @Option(names = "--transactional-id-prefix", defaultValue = "warroom",
+            description = "Prefix of the Kafka transactional ids; unique per job on a cluster "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String transactionalIdPrefix;
+
+    @Option(names = "--transaction-timeout", defaultValue = "10min", converter = DurationConverter.class,
+            description = "Kafka transaction timeout; below the broker's transaction.max.timeout.ms "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration transactionTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        CampaignCatalog campaigns;
+        try {
+            campaigns = monitor.loadCampaigns();
+        } catch (CampaignConfigException e) {
+            spec.commandLine().getErr().println("Campaign files refused:");
+            e.problems().forEach(p -> spec.commandLine().getErr().println("  " + p));
+            return 2;
+        }
+        KafkaTopics topics = new KafkaTopics(clicksTopic, cartsTopic, ordersTopic, inventoryTopic, statsTopic,
+                alertsTopic, rejectedTopic);
+        Configuration config = monitor.configuration();
+        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
+        config.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        if (restorePath != null) {
+            config.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(monitor.parallelism);
+        env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        new MonitorPipeline(campaigns, MonitorOptions.settings(config)).assemble(env,
+                new KafkaInputs(bootstrapServers, groupId, topics),
+                new KafkaOutputs(bootstrapServers, topics, transactionalIdPrefix, transactionTimeout));
+        spec.commandLine().getOut().printf("Monitoring %d campaign(s) from %s; stats to %s, alerts to %s.%n",
+                campaigns.all().size(), bootstrapServers, statsTopic, alertsTopic);
+        spec.commandLine().getOut().flush();
+        env.execute("warroom monitor");
+        return 0;
+    }
+}

@@ -1,0 +1,24 @@
+package io.warroom.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Entry point of {@code warroom.jar}. */
+@Command(name = "warroom", mixinStandardHelpOptions = true, version = "warroom 0.1.0",
+        description = "Real-time campaign monitor for big sales days.",
+        subcommands = {RunCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+public final class WarroomCli implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new WarroomCli()).execute(args));
+    }
+}

@@ -1,0 +1,72 @@
+package io.warroom.config;
+
+import io.warroom.serde.Money;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated campaign (one {@code jobs/*.yaml} file). Times are epoch milliseconds; an event counts when
+ * {@code start <= ts < end}. Instances are immutable and serializable, so operators carry them.
+ */
+public record CampaignDefinition(
+        String campaignId,
+        String name,
+        long start,
+        long end,
+        long gmvTargetCents,
+        BigDecimal shortfallTolerance,
+        List<PacingCheckpoint> pacing,
+        long safetyStock,
+        Map<String, ItemSettings> items)
+        implements Serializable {
+
+    public boolean contains(long ts) {
+        return ts >= start && ts < end;
+    }
+
+    public ItemSettings item(String itemId) {
+        return items.get(itemId);
+    }
+
+    public long safetyStockOf(String itemId) {
+        ItemSettings settings = items.get(itemId);
+        return settings != null && settings.safetyStock() != null ? settings.safetyStock() : safetyStock;
+    }
+
+    /** Number of pacing segments: one before each checkpoint, plus the tail up to the end. */
+    public int segmentCount() {
+        return pacing.size() + 1;
+    }
+
+    /** The pacing segment of an event time: the number of checkpoints at or before it. */
+    public int segmentOf(long ts) {
+        int lo = 0;
+        int hi = pacing.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (pacing.get(mid).at() <= ts) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Planned cumulative gmv at checkpoint {@code k} of a target, exact. */
+    public BigDecimal planned(long targetCents, int k) {
+        return Money.decimal(targetCents).multiply(pacing.get(k).share());
+    }
+
+    /** The checkpoint's shortfall line: planned x (1 - shortfall_tolerance), exact. */
+    public BigDecimal shortfallLine(long targetCents, int k) {
+        return planned(targetCents, k).multiply(BigDecimal.ONE.subtract(shortfallTolerance));
+    }
+
+    /** Whether gmv (of events before checkpoint {@code k}) falls short of the checkpoint's line. */
+    public boolean isBehind(long targetCents, int k, long gmvBeforeCents) {
+        return Money.decimal(gmvBeforeCents).compareTo(shortfallLine(targetCents, k)) < 0;
+    }
+}

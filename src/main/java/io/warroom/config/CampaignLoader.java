@@ -1,0 +1,346 @@
+package io.warroom.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.warroom.serde.EventTime;
+import io.warroom.serde.Json;
+import io.warroom.serde.Money;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads and validates campaign files ({@code jobs/*.yaml}). Validation is strict, because a typo in a war room's
+ * config must stop the job at start rather than silently monitor the wrong thing: unknown keys are errors, and
+ * every problem is reported as {@code file: field: problem}.
+ */
+public final class CampaignLoader {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+    private static final Set<String> CAMPAIGN_KEYS = Set.of(
+            "campaign_id", "name", "start", "end", "gmv_target", "shortfall_tolerance", "pacing", "safety_stock",
+            "items");
+    private static final Set<String> PACING_KEYS = Set.of("at", "share");
+    private static final Set<String> ITEM_KEYS = Set.of("item_id", "stock", "safety_stock", "gmv_target");
+
+    private CampaignLoader() {}
+
+    /** Loads files and folders (every {@code .yaml}/{@code .yml} in a folder, in name order) into one catalog. */
+    public static CampaignCatalog load(List<Path> paths) throws CampaignConfigException {
+        List<Path> files = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Path path : paths) {
+            if (Files.isDirectory(path)) {
+                try (Stream<Path> listing = Files.list(path)) {
+                    listing.filter(p -> {
+                                String n = p.getFileName().toString();
+                                return n.endsWith(".yaml") || n.endsWith(".yml");
+                            })
+                            .sorted()
+                            .forEach(files::add);
+                } catch (IOException e) {
+                    problems.add(path + ": cannot list folder: " + e.getMessage());
+                }
+            } else {
+                files.add(path);
+            }
+        }
+        if (files.isEmpty() && problems.isEmpty()) {
+            problems.add(paths + ": no campaign files (.yaml) found");
+        }
+        List<CampaignDefinition> campaigns = new ArrayList<>();
+        Map<String, Path> seen = new LinkedHashMap<>();
+        for (Path file : files) {
+            try {
+                CampaignDefinition c = parse(file.toString(), Files.readAllBytes(file));
+                Path earlier = seen.putIfAbsent(c.campaignId(), file);
+                if (earlier != null) {
+                    problems.add(file + ": campaign_id: '" + c.campaignId() + "' is already defined in " + earlier);
+                } else {
+                    campaigns.add(c);
+                }
+            } catch (CampaignConfigException e) {
+                problems.addAll(e.problems());
+            } catch (IOException e) {
+                problems.add(file + ": cannot read file: " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new CampaignConfigException(problems);
+        }
+        return new CampaignCatalog(campaigns);
+    }
+
+    /** Parses one campaign document; {@code source} names it in error messages. */
+    public static CampaignDefinition parse(String source, byte[] yaml) throws CampaignConfigException {
+        JsonNode root;
+        try {
+            root = Json.readYaml(yaml);
+        } catch (IOException e) {
+            throw new CampaignConfigException(List.of(source + ": not valid YAML: " + firstLine(e.getMessage())));
+        }
+        Problems p = new Problems(source);
+        if (root == null || !root.isObject()) {
+            p.add("(document)", "must be a mapping of campaign fields");
+            throw p.exception();
+        }
+        p.unknownKeys(root, "", CAMPAIGN_KEYS);
+        String id = p.id(root, "campaign_id");
+        String name = root.hasNonNull("name") ? p.text(root, "name") : id;
+        Long start = p.time(root, "start");
+        Long end = p.time(root, "end");
+        if (start != null && end != null && start >= end) {
+            p.add("end", "must be after start");
+        }
+        Long target = p.money(root, "gmv_target", "gmv_target");
+        BigDecimal tolerance = root.has("shortfall_tolerance")
+                ? p.fraction(root, "shortfall_tolerance", false)
+                : BigDecimal.ZERO;
+        Long safety = root.has("safety_stock") ? p.count(root, "safety_stock") : Long.valueOf(0);
+        List<PacingCheckpoint> pacing = pacing(root, p, start, end);
+        Map<String, ItemSettings> items = items(root, p);
+        if (p.any()) {
+            throw p.exception();
+        }
+        return new CampaignDefinition(id, name, start, end, target, tolerance, List.copyOf(pacing), safety,
+                Map.copyOf(items));
+    }
+
+    private static List<PacingCheckpoint> pacing(JsonNode root, Problems p, Long start, Long end) {
+        List<PacingCheckpoint> pacing = new ArrayList<>();
+        JsonNode node = root.get("pacing");
+        if (node == null || node.isNull()) {
+            return pacing;
+        }
+        if (!node.isArray()) {
+            p.add("pacing", "must be a list of {at, share}");
+            return pacing;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            String path = "pacing[" + i + "]";
+            JsonNode entry = node.get(i);
+            if (!entry.isObject()) {
+                p.add(path, "must be a mapping {at, share}");
+                continue;
+            }
+            p.unknownKeys(entry, path + ".", PACING_KEYS);
+            Long at = p.time(entry, "at", path + ".at");
+            BigDecimal share = p.fraction(entry, "share", path + ".share", true);
+            if (at == null || share == null) {
+                continue;
+            }
+            if (start != null && end != null && (at <= start || at > end)) {
+                p.add(path + ".at", "must be after start and not after end");
+            }
+            if (!pacing.isEmpty()) {
+                PacingCheckpoint previous = pacing.get(pacing.size() - 1);
+                if (at <= previous.at()) {
+                    p.add(path + ".at", "must be later than the checkpoint before it");
+                }
+                if (share.compareTo(previous.share()) < 0) {
+                    p.add(path + ".share", "must not be smaller than the share before it (shares are cumulative)");
+                }
+            }
+            pacing.add(new PacingCheckpoint(at, share));
+        }
+        return pacing;
+    }
+
+    private static Map<String, ItemSettings> items(JsonNode root, Problems p) {
+        Map<String, ItemSettings> items = new LinkedHashMap<>();
+        JsonNode node = root.get("items");
+        if (node == null || node.isNull()) {
+            return items;
+        }
+        if (!node.isArray()) {
+            p.add("items", "must be a list of {item_id, stock, safety_stock, gmv_target}");
+            return items;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            String path = "items[" + i + "]";
+            JsonNode entry = node.get(i);
+            if (!entry.isObject()) {
+                p.add(path, "must be a mapping");
+                continue;
+            }
+            p.unknownKeys(entry, path + ".", ITEM_KEYS);
+            String itemId = p.text(entry, "item_id", path + ".item_id");
+            Long stock = entry.has("stock") ? p.count(entry, "stock", path + ".stock") : null;
+            Long safety = entry.has("safety_stock") ? p.count(entry, "safety_stock", path + ".safety_stock") : null;
+            Long target = entry.has("gmv_target") ? p.money(entry, "gmv_target", path + ".gmv_target") : null;
+            if (itemId != null && items.put(itemId, new ItemSettings(itemId, stock, safety, target)) != null) {
+                p.add(path + ".item_id", "'" + itemId + "' is listed twice");
+            }
+        }
+        return items;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** Collects problems of one document, so a file with three mistakes reports all three at once. */
+    private static final class Problems {
+        private final String source;
+        private final List<String> list = new ArrayList<>();
+
+        Problems(String source) {
+            this.source = source;
+        }
+
+        void add(String field, String problem) {
+            list.add(source + ": " + field + ": " + problem);
+        }
+
+        boolean any() {
+            return !list.isEmpty();
+        }
+
+        CampaignConfigException exception() {
+            return new CampaignConfigException(list);
+        }
+
+        void unknownKeys(JsonNode node, String prefix, Set<String> allowed) {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!allowed.contains(key)) {
+                    add(prefix + key, "unknown field (allowed: " + String.join(", ", allowed.stream().sorted().toList())
+                            + ")");
+                }
+            }
+        }
+
+        private JsonNode required(JsonNode node, String key, String path) {
+            JsonNode value = node.get(key);
+            if (value == null || value.isNull()) {
+                add(path, "is required");
+                return null;
+            }
+            return value;
+        }
+
+        String id(JsonNode node, String key) {
+            String value = text(node, key, key);
+            if (value != null && !ID.matcher(value).matches()) {
+                add(key, "must be 1-128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit");
+            }
+            return value;
+        }
+
+        String text(JsonNode node, String key) {
+            return text(node, key, key);
+        }
+
+        String text(JsonNode node, String key, String path) {
+            JsonNode value = required(node, key, path);
+            if (value == null) {
+                return null;
+            }
+            if (!value.isTextual() || value.textValue().isBlank()) {
+                add(path, "must be a non-empty string");
+                return null;
+            }
+            return value.textValue();
+        }
+
+        Long time(JsonNode node, String key) {
+            return time(node, key, key);
+        }
+
+        Long time(JsonNode node, String key, String path) {
+            JsonNode value = required(node, key, path);
+            if (value == null) {
+                return null;
+            }
+            if (value.isIntegralNumber() && value.canConvertToLong()) {
+                return value.longValue();
+            }
+            if (value.isTextual()) {
+                try {
+                    return EventTime.parseIso(value.textValue());
+                } catch (IllegalArgumentException e) {
+                    add(path, "'" + value.textValue() + "' " + e.getMessage()
+                            + " (e.g. \"2026-11-11T00:00:00+08:00\")");
+                    return null;
+                }
+            }
+            add(path, "must be an ISO-8601 timestamp with offset, in quotes");
+            return null;
+        }
+
+        Long money(JsonNode node, String key, String path) {
+            JsonNode value = required(node, key, path);
+            if (value == null) {
+                return null;
+            }
+            try {
+                if (value.isNumber()) {
+                    return Money.toCents(value.decimalValue());
+                }
+                if (value.isTextual()) {
+                    return Money.parseCents(value.textValue());
+                }
+            } catch (IllegalArgumentException e) {
+                add(path, e.getMessage());
+                return null;
+            }
+            add(path, "must be a decimal amount such as \"50000000.00\"");
+            return null;
+        }
+
+        BigDecimal fraction(JsonNode node, String key, boolean inclusiveOne) {
+            return fraction(node, key, key, inclusiveOne);
+        }
+
+        BigDecimal fraction(JsonNode node, String key, String path, boolean inclusiveOne) {
+            JsonNode value = required(node, key, path);
+            if (value == null) {
+                return null;
+            }
+            BigDecimal number;
+            try {
+                number = value.isNumber() ? value.decimalValue()
+                        : value.isTextual() ? new BigDecimal(value.textValue().trim()) : null;
+            } catch (NumberFormatException e) {
+                number = null;
+            }
+            if (number == null) {
+                add(path, "must be a number");
+                return null;
+            }
+            int upper = number.compareTo(BigDecimal.ONE);
+            if (number.signum() < 0 || upper > 0 || (!inclusiveOne && upper == 0)) {
+                add(path, inclusiveOne ? "must be between 0 and 1" : "must be at least 0 and below 1");
+                return null;
+            }
+            return number;
+        }
+
+        Long count(JsonNode node, String key) {
+            return count(node, key, key);
+        }
+
+        Long count(JsonNode node, String key, String path) {
+            JsonNode value = required(node, key, path);
+            if (value == null) {
+                return null;
+            }
+            if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 0) {
+                add(path, "must be a whole number, 0 or more");
+                return null;
+            }
+            return value.longValue();
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.warroom.config;
+
+import java.io.Serializable;
+
+/**
+ * Per-item settings of a campaign; every null falls back to "not configured" (stock, target) or to the campaign's
+ * default (safety stock).
+ */
+public record ItemSettings(String itemId, Long stock, Long safetyStock, Long gmvTargetCents) implements Serializable {}

@@ -1,0 +1,70 @@
+package io.warroom.config;
+
+import java.time.Duration;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+
+/** Typed options of the monitor pipeline, settable from the command line or a Flink configuration. */
+public final class MonitorOptions {
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("warroom.watermark.out-of-orderness")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(5))
+            .withDescription("How far out of event-time order input may arrive and still be applied in order.");
+
+    public static final ConfigOption<Duration> IDLE_TIMEOUT = ConfigOptions.key("warroom.watermark.idle-timeout")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(10))
+            .withDescription("A partition or file quiet for this long stops holding back event time.");
+
+    public static final ConfigOption<Boolean> WALL_CLOCK_WATERMARK = ConfigOptions.key("warroom.watermark.wall-clock")
+            .booleanType()
+            .defaultValue(false)
+            .withDescription("Live only: when every input is idle, event time follows the wall clock minus the "
+                    + "out-of-orderness bound, so pacing checkpoints and stock updates do not wait for traffic.");
+
+    public static final ConfigOption<Duration> STATS_INTERVAL = ConfigOptions.key("warroom.stats.interval")
+            .durationType()
+            .defaultValue(Duration.ofSeconds(1))
+            .withDescription("Processing-time interval at which changed stats are emitted.");
+
+    public static final ConfigOption<Duration> RETENTION = ConfigOptions.key("warroom.state.retention")
+            .durationType()
+            .defaultValue(Duration.ofHours(1))
+            .withDescription("How long after a campaign's end (in event time) its state is kept for late events.");
+
+    public static final ConfigOption<Integer> AUDIENCE_SHARDS = ConfigOptions.key("warroom.audience.shards")
+            .intType()
+            .defaultValue(64)
+            .withDescription("Shards per campaign for campaign-wide counts; fixed for the life of a job's state.");
+
+    public static final ConfigOption<Integer> ITEM_SKETCH_LG_K = ConfigOptions.key("warroom.sketch.item-lg-k")
+            .intType()
+            .defaultValue(14)
+            .withDescription("log2 of HLL buckets for per-item uv and buyers.");
+
+    public static final ConfigOption<Integer> SHARD_SKETCH_LG_K = ConfigOptions.key("warroom.sketch.shard-lg-k")
+            .intType()
+            .defaultValue(12)
+            .withDescription("log2 of HLL buckets for each audience shard's uv, buyers and channel uv.");
+
+    public static final ConfigOption<Integer> MAX_CHANNELS = ConfigOptions.key("warroom.channels.max")
+            .intType()
+            .defaultValue(32)
+            .withDescription("Distinct channels tracked per campaign shard; further channels count as 'other'.");
+
+    private MonitorOptions() {}
+
+    public static MonitorSettings settings(Configuration config) {
+        return new MonitorSettings(
+                config.get(OUT_OF_ORDERNESS).toMillis(),
+                config.get(IDLE_TIMEOUT).toMillis(),
+                config.get(WALL_CLOCK_WATERMARK),
+                config.get(STATS_INTERVAL).toMillis(),
+                config.get(RETENTION).toMillis(),
+                config.get(AUDIENCE_SHARDS),
+                config.get(ITEM_SKETCH_LG_K),
+                config.get(SHARD_SKETCH_LG_K),
+                config.get(MAX_CHANNELS));
+    }
+}

@@ -1,0 +1,31 @@
+package io.warroom.config;
+
+import java.io.Serializable;
+import org.apache.flink.configuration.Configuration;
+
+/** Resolved {@link MonitorOptions}, in milliseconds where they are durations; carried by operators. */
+public record MonitorSettings(
+        long outOfOrdernessMillis,
+        long idleTimeoutMillis,
+        boolean wallClockWatermark,
+        long statsIntervalMillis,
+        long retentionMillis,
+        int audienceShards,
+        int itemSketchLgK,
+        int shardSketchLgK,
+        int maxChannels)
+        implements Serializable {
+
+    public MonitorSettings {
+        if (audienceShards < 1 || audienceShards > 4096) {
+            throw new IllegalArgumentException("audience shards must be 1..4096");
+        }
+        if (itemSketchLgK < 4 || itemSketchLgK > 21 || shardSketchLgK < 4 || shardSketchLgK > 21) {
+            throw new IllegalArgumentException("sketch lg-k must be 4..21");
+        }
+    }
+
+    public static MonitorSettings defaults() {
+        return MonitorOptions.settings(new Configuration());
+    }
+}

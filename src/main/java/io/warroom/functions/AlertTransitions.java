@@ -1,0 +1,43 @@
+package io.warroom.functions;
+
+import io.warroom.model.AlertEvent;
+import io.warroom.model.AlertType;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Turns a condition evaluated at an event time into fired and resolved alerts. An alert's state is the event
+ * time it fired at, or {@link ItemState#INACTIVE}.
+ */
+final class AlertTransitions {
+    private AlertTransitions() {}
+
+    /** What an alert says to a person, built only when it changes. */
+    record Description(String summary, String observed, String threshold) {}
+
+    /**
+     * Emits a fired or resolved alert when {@code condition} differs from the current state, and returns the new
+     * state.
+     */
+    static long update(
+            long since,
+            boolean condition,
+            long at,
+            AlertType type,
+            String campaignId,
+            String itemId,
+            Supplier<Description> description,
+            Consumer<AlertEvent> out) {
+        boolean active = since != ItemState.INACTIVE;
+        if (condition == active) {
+            return since;
+        }
+        Description d = description.get();
+        if (condition) {
+            out.accept(AlertEvent.fired(type, campaignId, itemId, at, d.summary(), d.observed(), d.threshold()));
+            return at;
+        }
+        out.accept(AlertEvent.resolved(type, campaignId, itemId, since, at, d.summary(), d.observed(), d.threshold()));
+        return ItemState.INACTIVE;
+    }
+}

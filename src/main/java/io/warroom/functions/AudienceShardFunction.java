@@ -1,0 +1,196 @@
+package io.warroom.functions;
+
+import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignDefinition;
+import io.warroom.config.MonitorSettings;
+import io.warroom.model.AudienceSignal;
+import io.warroom.model.CampaignDelta;
+import io.warroom.model.ChannelStats;
+import io.warroom.model.Keys;
+import io.warroom.model.MinuteStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * One shard of a campaign's totals (keyed by campaign and a hash of user_id). Sharding by user keeps every user's
+ * contribution to the distinct counts in one place, so the campaign's uv and buyers are the sum of the shards'
+ * estimates, and no single task has to see every click of a campaign.
+ *
+ * <p>It accumulates increments and sends them as a {@link CampaignDelta} at most once per stats interval, just
+ * before each pacing checkpoint (so the campaign's evaluation sees every earlier paid order), and at cleanup.
+ */
+public final class AudienceShardFunction extends KeyedProcessFunction<String, AudienceSignal, CampaignDelta> {
+    static final String OTHER_CHANNEL = "other";
+    private static final long MINUTE = 60_000L;
+
+    private final CampaignCatalog campaigns;
+    private final MonitorSettings settings;
+
+    private transient ValueState<ShardState> state;
+    private transient ValueState<HllSketch> uv;
+    private transient ValueState<HllSketch> buyers;
+    private transient MapState<String, HllSketch> channelUv;
+    private transient MapState<String, Long> channelPv;
+    private transient MapState<Long, MinuteStats> minutes;
+
+    public AudienceShardFunction(CampaignCatalog campaigns, MonitorSettings settings) {
+        this.campaigns = campaigns;
+        this.settings = settings;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        var rc = getRuntimeContext();
+        state = rc.getState(new ValueStateDescriptor<>("shard", ShardState.class));
+        uv = rc.getState(new ValueStateDescriptor<>("uv", HllSketchSerializer.INSTANCE));
+        buyers = rc.getState(new ValueStateDescriptor<>("buyers", HllSketchSerializer.INSTANCE));
+        channelUv = rc.getMapState(
+                new MapStateDescriptor<>("channel-uv", StringSerializer.INSTANCE, HllSketchSerializer.INSTANCE));
+        channelPv = rc.getMapState(new MapStateDescriptor<>("channel-pv-pending", String.class, Long.class));
+        minutes = rc.getMapState(new MapStateDescriptor<>("minutes-pending", Long.class, MinuteStats.class));
+    }
+
+    @Override
+    public void processElement(AudienceSignal signal, Context ctx, Collector<CampaignDelta> out) throws Exception {
+        CampaignDefinition campaign = campaigns.get(signal.campaignId());
+        ShardState st = state.value();
+        if (st == null) {
+            st = new ShardState();
+            st.gmvCentsBySegment = new long[campaign.segmentCount()];
+            for (var checkpoint : campaign.pacing()) {
+                ctx.timerService().registerEventTimeTimer(checkpoint.at() - 1);
+            }
+            ctx.timerService().registerEventTimeTimer(cleanupTime(campaign));
+        }
+        long minute = Math.floorDiv(signal.ts(), MINUTE) * MINUTE;
+        switch (signal.kind()) {
+            case CLICK -> {
+                st.pv++;
+                addMinute(minute, 0, 0, 1);
+                update(uv, signal.userId());
+                String channel = channelFor(st, signal.channel());
+                HllSketch sketch = channelUv.get(channel);
+                if (sketch == null) {
+                    sketch = Sketches.newSketch(settings.shardSketchLgK());
+                }
+                sketch.update(signal.userId());
+                channelUv.put(channel, sketch);
+                Long pv = channelPv.get(channel);
+                channelPv.put(channel, pv == null ? 1L : pv + 1);
+            }
+            case CART -> st.carts++;
+            case PAID -> {
+                st.orders++;
+                st.units += signal.quantity();
+                st.gmvCents += signal.amountCents();
+                st.gmvCentsBySegment[campaign.segmentOf(signal.ts())] += signal.amountCents();
+                addMinute(minute, signal.amountCents(), 1, 0);
+                update(buyers, signal.userId());
+            }
+            case REFUND -> st.refundedCents += signal.amountCents();
+        }
+        st.dirty = true;
+        if (st.flushTimer == 0) {
+            st.flushTimer = ctx.timerService().currentProcessingTime() + settings.statsIntervalMillis();
+            ctx.timerService().registerProcessingTimeTimer(st.flushTimer);
+        }
+        state.update(st);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CampaignDelta> out) throws Exception {
+        ShardState st = state.value();
+        if (st == null) {
+            return;
+        }
+        String campaignId = Keys.campaignOf(ctx.getCurrentKey());
+        boolean processingTime = ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.PROCESSING_TIME;
+        if (processingTime) {
+            st.flushTimer = 0;
+        }
+        if (st.dirty) {
+            out.collect(drain(st, campaignId, Integer.parseInt(Keys.partOf(ctx.getCurrentKey()))));
+        }
+        if (!processingTime && timestamp >= cleanupTime(campaigns.get(campaignId))) {
+            if (st.flushTimer != 0) {
+                ctx.timerService().deleteProcessingTimeTimer(st.flushTimer);
+            }
+            state.clear();
+            uv.clear();
+            buyers.clear();
+            channelUv.clear();
+            channelPv.clear();
+            minutes.clear();
+            return;
+        }
+        state.update(st);
+    }
+
+    private long cleanupTime(CampaignDefinition campaign) {
+        return campaign.end() + settings.retentionMillis();
+    }
+
+    /** Channel labels stay bounded: past the limit, new channels count as "other". */
+    private String channelFor(ShardState st, String channel) throws Exception {
+        if (channelUv.contains(channel)) {
+            return channel;
+        }
+        if (st.channels >= settings.maxChannels()) {
+            return OTHER_CHANNEL;
+        }
+        st.channels++;
+        return channel;
+    }
+
+    private void addMinute(long minute, long gmvCents, long orders, long pv) throws Exception {
+        MinuteStats current = minutes.get(minute);
+        MinuteStats added = new MinuteStats(minute, gmvCents, orders, pv);
+        minutes.put(minute, current == null ? added : current.plus(added));
+    }
+
+    private void update(ValueState<HllSketch> sketchState, String userId) throws Exception {
+        HllSketch sketch = sketchState.value();
+        if (sketch == null) {
+            sketch = Sketches.newSketch(settings.shardSketchLgK());
+        }
+        sketch.update(userId);
+        sketchState.update(sketch);
+    }
+
+    private CampaignDelta drain(ShardState st, String campaignId, int shard) throws Exception {
+        List<MinuteStats> minuteDeltas = new ArrayList<>();
+        for (MinuteStats m : minutes.values()) {
+            minuteDeltas.add(m);
+        }
+        minutes.clear();
+        List<ChannelStats> channels = new ArrayList<>();
+        for (Map.Entry<String, HllSketch> entry : channelUv.entries()) {
+            Long pv = channelPv.get(entry.getKey());
+            channels.add(new ChannelStats(entry.getKey(), Sketches.estimate(entry.getValue()), pv == null ? 0 : pv));
+        }
+        channelPv.clear();
+        CampaignDelta delta = new CampaignDelta(campaignId, shard, st.gmvCents, st.refundedCents, st.orders,
+                st.units, st.pv, st.carts, Sketches.estimate(uv.value()), Sketches.estimate(buyers.value()),
+                st.gmvCentsBySegment.clone(), minuteDeltas.toArray(new MinuteStats[0]),
+                channels.toArray(new ChannelStats[0]));
+        st.gmvCents = 0;
+        st.refundedCents = 0;
+        st.orders = 0;
+        st.units = 0;
+        st.pv = 0;
+        st.carts = 0;
+        java.util.Arrays.fill(st.gmvCentsBySegment, 0);
+        st.dirty = false;
+        return delta;
+    }
+}

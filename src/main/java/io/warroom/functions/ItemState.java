@@ -1,0 +1,30 @@
+package io.warroom.functions;
+
+/** Keyed state of one item in one campaign (a Flink POJO); sketches and dedup sets live in their own state. */
+public class ItemState {
+    public static final long INACTIVE = Long.MIN_VALUE;
+
+    public long pv;
+    public long carts;
+    public long orders;
+    public long units;
+    public long gmvCents;
+    public long refundedCents;
+
+    public boolean stockKnown;
+    public long stock;
+    /** Fire time of the active STOCK_LOW alert, or {@link #INACTIVE}. */
+    public long stockLowSince = INACTIVE;
+    public long stockOutSince = INACTIVE;
+
+    /** For items with a gmv target: paid gmv with {@code ts < at[k]}, per pacing checkpoint k; otherwise null. */
+    public long[] gmvBeforeCheckpoint;
+    public int checkpointsEvaluated;
+    public long behindSince = INACTIVE;
+
+    public boolean dirty;
+    /** Pending processing-time emission, or 0. */
+    public long flushTimer;
+
+    public ItemState() {}
+}

@@ -1,0 +1,17 @@
+package io.warroom.functions;
+
+/** Keyed state of one audience shard of a campaign (a Flink POJO): increments not yet sent to the campaign. */
+public class ShardState {
+    public long gmvCents;
+    public long refundedCents;
+    public long orders;
+    public long units;
+    public long pv;
+    public long carts;
+    public long[] gmvCentsBySegment;
+    public int channels;
+    public boolean dirty;
+    public long flushTimer;
+
+    public ShardState() {}
+}

@@ -1,0 +1,36 @@
+package io.warroom.functions;
+
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.TgtHllType;
+
+/** How warroom counts distinct users: HLL sketches (Apache DataSketches), see docs/metrics.md for the error bound. */
+public final class Sketches {
+    private Sketches() {}
+
+    public static HllSketch newSketch(int lgK) {
+        return new HllSketch(lgK, TgtHllType.HLL_8);
+    }
+
+    /** The rounded estimate; sketches stay exact (up to hash collisions) while they hold few users. */
+    public static long estimate(HllSketch sketch) {
+        return sketch == null ? 0 : Math.round(sketch.getEstimate());
+    }
+
+    /**
+     * The audience shard of a user. Uses FNV-1a plus a 64-bit finalizer, a hash unrelated to the MurmurHash3 the
+     * sketches use, so a shard's users still fill its sketch's buckets uniformly.
+     */
+    public static int shardOf(String userId, int shards) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < userId.length(); i++) {
+            h ^= userId.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return (int) Long.remainderUnsigned(h, shards);
+    }
+}

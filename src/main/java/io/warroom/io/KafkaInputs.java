@@ -1,0 +1,46 @@
+package io.warroom.io;
+
+import io.warroom.model.InputRecord;
+import io.warroom.pipeline.MonitorSources;
+import java.util.ArrayList;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * Live input: one Kafka source over the four input topics, so watermarks are tracked per partition across all of
+ * them. Starts from the group's committed offsets (the earliest on first start) and reads only committed records.
+ */
+public final class KafkaInputs implements MonitorSources {
+    private final String bootstrapServers;
+    private final String groupId;
+    private final KafkaTopics topics;
+
+    public KafkaInputs(String bootstrapServers, String groupId, KafkaTopics topics) {
+        this.bootstrapServers = bootstrapServers;
+        this.groupId = groupId;
+        this.topics = topics;
+    }
+
+    @Override
+    public DataStream<InputRecord> create(StreamExecutionEnvironment env, WatermarkStrategy<InputRecord> watermarks) {
+        KafkaSource<InputRecord> source = KafkaSource.<InputRecord>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setGroupId(groupId)
+                .setTopics(new ArrayList<>(topics.inputs().keySet()))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new InputDeserializer(topics.inputs()))
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("partition.discovery.interval.ms", "60000")
+                .build();
+        return env.fromSource(source, watermarks, "Kafka input").uid("kafka-input");
+    }
+
+    @Override
+    public boolean bounded() {
+        return false;
+    }
+}

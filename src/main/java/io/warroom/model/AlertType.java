@@ -1,0 +1,9 @@
+package io.warroom.model;
+
+/** Alert types; each is documented with its exact condition in docs/alerts.md. */
+public enum AlertType {
+    STOCK_LOW,
+    STOCK_OUT,
+    TARGET_SHORTFALL,
+    ITEM_TARGET_SHORTFALL
+}

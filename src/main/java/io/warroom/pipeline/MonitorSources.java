@@ -1,0 +1,21 @@
+package io.warroom.pipeline;
+
+import io.warroom.model.InputRecord;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Where the monitor's input comes from: Kafka topics live, files in replay and tests. Implementations add their
+ * sources with the given watermark strategy (so timestamps and watermarks are assigned per split, inside the source)
+ * and return every record of all four streams, rejected ones included, as one stream.
+ */
+@FunctionalInterface
+public interface MonitorSources {
+    DataStream<InputRecord> create(StreamExecutionEnvironment env, WatermarkStrategy<InputRecord> watermarks);
+
+    /** Whether the sources end; bounded inputs finish with a final watermark that closes every campaign. */
+    default boolean bounded() {
+        return true;
+    }
+}

@@ -1,0 +1,99 @@
+package io.warroom.serde;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * The one place where warroom builds Jackson mappers. Input is untrusted: nesting, string and number sizes are
+ * bounded, duplicate keys and trailing garbage are errors, decimals are read as {@link java.math.BigDecimal} so
+ * money never passes through a double, and no polymorphic typing is ever enabled.
+ */
+public final class Json {
+    /** Deepest nesting any contract record needs is 3 (order, lines, line); anything past this is hostile. */
+    public static final int MAX_NESTING_DEPTH = 8;
+
+    public static final int MAX_STRING_LENGTH = 64 * 1024;
+    public static final int MAX_NUMBER_LENGTH = 64;
+
+    private static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_NESTING_DEPTH)
+            .maxStringLength(MAX_STRING_LENGTH)
+            .maxNumberLength(MAX_NUMBER_LENGTH)
+            .maxNameLength(1024)
+            .maxDocumentLength(4L * 1024 * 1024)
+            .build();
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(CONSTRAINTS)
+                    .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    .disable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS)
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
+            .build();
+
+    private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .streamReadConstraints(CONSTRAINTS)
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .build();
+
+    private Json() {}
+
+    /** Parses one untrusted JSON document; throws on anything that is not exactly one well-formed value. */
+    public static JsonNode readTree(byte[] bytes) throws IOException {
+        return MAPPER.readTree(bytes);
+    }
+
+    /** Parses a YAML document (campaign files) with the same limits and exact decimals. */
+    public static JsonNode readYaml(byte[] bytes) throws IOException {
+        return YAML.readTree(bytes);
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    public static byte[] toBytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String toString(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String toPrettyString(JsonNode node) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

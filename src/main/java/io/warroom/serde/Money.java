@@ -1,0 +1,55 @@
+package io.warroom.serde;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/** Exact money: amounts are long cents; text is a plain decimal with exactly two fraction digits. */
+public final class Money {
+    private static final BigDecimal HUNDRED = BigDecimal.valueOf(100);
+
+    private Money() {}
+
+    /**
+     * Converts a non-negative decimal with at most two fraction digits (as written) to cents.
+     *
+     * @throws IllegalArgumentException with a message fit for a dead-letter record or a config error
+     */
+    public static long toCents(BigDecimal value) {
+        if (value.signum() < 0) {
+            throw new IllegalArgumentException("must not be negative");
+        }
+        if (value.scale() > 2) {
+            throw new IllegalArgumentException("must have at most 2 fraction digits");
+        }
+        try {
+            return value.multiply(HUNDRED).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("is too large");
+        }
+    }
+
+    public static long parseCents(String text) {
+        BigDecimal value;
+        try {
+            value = new BigDecimal(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("is not a decimal number");
+        }
+        return toCents(value);
+    }
+
+    /** 123456 -> "1234.56"; -5 -> "-0.05". */
+    public static String format(long cents) {
+        return BigDecimal.valueOf(cents, 2).toPlainString();
+    }
+
+    /** Exact cents as a decimal, for comparisons against fractional thresholds. */
+    public static BigDecimal decimal(long cents) {
+        return BigDecimal.valueOf(cents, 2);
+    }
+
+    /** Rounds an exact decimal amount (in currency units) half-up to cents, for display only. */
+    public static long roundToCents(BigDecimal amount) {
+        return amount.setScale(2, RoundingMode.HALF_UP).unscaledValue().longValueExact();
+    }
+}

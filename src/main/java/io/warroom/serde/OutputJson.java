@@ -1,0 +1,144 @@
+package io.warroom.serde;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warroom.model.AlertEvent;
+import io.warroom.model.CampaignStats;
+import io.warroom.model.ChannelStats;
+import io.warroom.model.ItemStats;
+import io.warroom.model.MinuteStats;
+import io.warroom.model.PacingStatus;
+import io.warroom.model.RejectedRecord;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * The JSON form of everything warroom writes: Kafka output records and the replay report share these mappings,
+ * so a field means the same wherever it appears. Money is a string with two decimals; times are epoch ms.
+ */
+public final class OutputJson {
+    private OutputJson() {}
+
+    /** The metric fields shared by campaign and item stats, in the report's order. */
+    private static void metrics(ObjectNode n, long gmv, long refunded, long orders, long units, long buyers, long uv,
+            long pv, long carts) {
+        n.put("gmv", Money.format(gmv));
+        n.put("refunded", Money.format(refunded));
+        n.put("orders", orders);
+        n.put("units", units);
+        n.put("buyers", buyers);
+        n.put("uv", uv);
+        n.put("pv", pv);
+        n.put("carts", carts);
+        n.put("conversion", ratio(uv == 0 ? 0.0 : (double) buyers / uv));
+    }
+
+    public static ObjectNode item(ItemStats s) {
+        ObjectNode n = Json.object();
+        n.put("item_id", s.itemId());
+        metrics(n, s.gmvCents(), s.refundedCents(), s.orders(), s.units(), s.buyers(), s.uv(), s.pv(), s.carts());
+        if (s.stockRemaining() == null) {
+            n.putNull("stock_remaining");
+        } else {
+            n.put("stock_remaining", s.stockRemaining());
+        }
+        return n;
+    }
+
+    public static ObjectNode campaignTotals(CampaignStats s) {
+        ObjectNode n = Json.object();
+        n.put("campaign_id", s.campaignId());
+        metrics(n, s.gmvCents(), s.refundedCents(), s.orders(), s.units(), s.buyers(), s.uv(), s.pv(), s.carts());
+        ArrayNode channels = n.putArray("channels");
+        for (ChannelStats c : s.channels()) {
+            channels.addObject().put("channel", c.channel()).put("uv", c.uv()).put("pv", c.pv());
+        }
+        ArrayNode pacing = n.putArray("pacing");
+        for (PacingStatus p : s.pacing()) {
+            ObjectNode o = pacing.addObject();
+            o.put("at", p.at());
+            o.put("planned_gmv", Money.format(p.plannedCents()));
+            o.put("gmv_before", Money.format(p.gmvBeforeCents()));
+            o.put("evaluated", p.evaluated());
+            o.put("behind", p.behind());
+        }
+        return n;
+    }
+
+    public static ObjectNode minute(MinuteStats m) {
+        return Json.object()
+                .put("minute", m.minuteStart())
+                .put("gmv", Money.format(m.gmvCents()))
+                .put("orders", m.orders())
+                .put("pv", m.pv());
+    }
+
+    /** A {@code campaign-stats} record for one item. */
+    public static ObjectNode itemRecord(ItemStats s) {
+        ObjectNode n = Json.object();
+        n.put("scope", "item");
+        n.put("campaign_id", s.campaignId());
+        n.setAll(item(s));
+        n.put("watermark", s.watermark());
+        n.put("closed", s.closed());
+        return n;
+    }
+
+    /**
+     * A {@code campaign-stats} record for a campaign; {@code per_minute} holds the minutes that changed since the
+     * previous record, so a consumer keeps the latest value per minute.
+     */
+    public static ObjectNode campaignRecord(CampaignStats s) {
+        ObjectNode n = Json.object();
+        n.put("scope", "campaign");
+        n.setAll(campaignTotals(s));
+        ArrayNode minutes = n.putArray("per_minute");
+        for (MinuteStats m : s.minutes()) {
+            minutes.add(minute(m));
+        }
+        n.put("watermark", s.watermark());
+        n.put("closed", s.closed());
+        return n;
+    }
+
+    public static ObjectNode alert(AlertEvent a) {
+        ObjectNode n = Json.object();
+        n.put("id", a.id());
+        n.put("type", a.type().name());
+        n.put("state", a.state().name());
+        n.put("campaign_id", a.campaignId());
+        if (a.itemId() == null) {
+            n.putNull("item_id");
+        } else {
+            n.put("item_id", a.itemId());
+        }
+        n.put("fired_at", a.firedAt());
+        if (a.resolvedAt() == null) {
+            n.putNull("resolved_at");
+        } else {
+            n.put("resolved_at", a.resolvedAt());
+        }
+        n.put("summary", a.summary());
+        n.put("observed", a.observed());
+        n.put("threshold", a.threshold());
+        return n;
+    }
+
+    public static ObjectNode rejected(RejectedRecord r) {
+        ObjectNode n = Json.object();
+        n.put("stream", r.stream());
+        n.put("origin", r.origin());
+        n.put("reason", r.reason().code());
+        n.put("detail", r.detail());
+        n.put("payload", r.payload());
+        if (r.payloadBase64() != null) {
+            n.put("payload_base64", r.payloadBase64());
+        }
+        return n;
+    }
+
+    /** Ratios are written with six decimals, rounded half-up, so reports are stable and readable. */
+    public static BigDecimal ratio(double value) {
+        return BigDecimal.valueOf(value).setScale(6, RoundingMode.HALF_UP);
+    }
+}
