@@ -7,13 +7,13 @@ import io.warroom.config.MonitorSettings;
 import io.warroom.io.FileInputs;
 import io.warroom.io.ReplaySinks;
 import io.warroom.pipeline.MonitorPipeline;
+import io.warroom.pipeline.Watermarks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,7 +67,7 @@ final class ReplayCommand implements Callable<Integer> {
                         + ".rejected.jsonl");
 
         Configuration config = monitor.configuration();
-        config.set(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS, true);
+        config.addAll(Watermarks.replayClusterConfiguration());
         MonitorSettings settings = MonitorOptions.settings(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
