@@ -87,6 +87,11 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration transactionTimeout;
 
+    @Option(names = "--wall-clock-watermark", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "When every input is idle, let event time follow the wall clock minus the "
+                    + "out-of-orderness bound (default: on). Turn off to feed historical events live.")
+    boolean wallClockWatermark;
+
     @Override
     public Integer call() throws Exception {
         CampaignCatalog campaigns;
@@ -100,6 +105,7 @@ final class RunCommand implements Callable<Integer> {
         KafkaTopics topics = new KafkaTopics(clicksTopic, cartsTopic, ordersTopic, inventoryTopic, statsTopic,
                 alertsTopic, rejectedTopic);
         Configuration config = monitor.configuration();
+        config.set(MonitorOptions.WALL_CLOCK_WATERMARK, wallClockWatermark);
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
         config.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);

@@ -19,7 +19,7 @@ public final class MonitorOptions {
 
     public static final ConfigOption<Boolean> WALL_CLOCK_WATERMARK = ConfigOptions.key("warroom.watermark.wall-clock")
             .booleanType()
-            .defaultValue(false)
+            .defaultValue(true)
             .withDescription("Live only: when every input is idle, event time follows the wall clock minus the "
                     + "out-of-orderness bound, so pacing checkpoints and stock updates do not wait for traffic.");
 

@@ -19,6 +19,7 @@ import io.warroom.model.ItemSignal;
 import io.warroom.model.ItemStats;
 import io.warroom.model.OrderEffect;
 import io.warroom.model.OrderEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -59,6 +60,9 @@ public final class MonitorPipeline {
         WatermarkStrategy<InputRecord> watermarks =
                 sources.bounded() ? Watermarks.replay(settings) : Watermarks.live(settings);
         DataStream<InputRecord> input = sources.create(env, watermarks);
+        if (!sources.bounded() && settings.wallClockWatermark()) {
+            input = input.union(WallClock.ticks(env, Duration.ofMillis(settings.outOfOrdernessMillis())));
+        }
 
         SingleOutputStreamOperator<ItemSignal> routed = input.process(new InputRouter(campaigns))
                 .name("Route input")
