@@ -7,7 +7,6 @@ import io.warroom.config.MonitorSettings;
 import io.warroom.io.FileInputs;
 import io.warroom.io.ReplaySinks;
 import io.warroom.pipeline.MonitorPipeline;
-import io.warroom.pipeline.Watermarks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -67,7 +66,6 @@ final class ReplayCommand implements Callable<Integer> {
                         + ".rejected.jsonl");
 
         Configuration config = monitor.configuration();
-        config.addAll(Watermarks.replayClusterConfiguration());
         MonitorSettings settings = MonitorOptions.settings(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);

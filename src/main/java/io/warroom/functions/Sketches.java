@@ -11,9 +11,13 @@ public final class Sketches {
         return new HllSketch(lgK, TgtHllType.HLL_8);
     }
 
-    /** The rounded estimate; sketches stay exact (up to hash collisions) while they hold few users. */
+    /**
+     * The rounded composite estimate. Unlike the default (HIP) estimate it depends only on which users were added,
+     * not on their order, so a replay gives the same numbers whatever the interleaving of its inputs. Sketches stay
+     * exact (up to hash collisions) while they hold few users.
+     */
     public static long estimate(HllSketch sketch) {
-        return sketch == null ? 0 : Math.round(sketch.getEstimate());
+        return sketch == null ? 0 : Math.round(sketch.getCompositeEstimate());
     }
 
     /**

@@ -49,6 +49,10 @@ public final class EventParser {
         if (!Utf8.isValid(bytes)) {
             return reject(stream, origin, bytes, RejectReason.INVALID_UTF8, "record is not valid UTF-8");
         }
+        if (containsZeroByte(bytes)) {
+            // UTF-8 JSON never holds a raw zero byte; UTF-16 or UTF-32 text does, and Jackson would guess it.
+            return reject(stream, origin, bytes, RejectReason.MALFORMED_JSON, "record is not UTF-8 JSON");
+        }
         JsonNode root;
         try {
             root = Json.readTree(bytes);
@@ -243,6 +247,15 @@ public final class EventParser {
             throw new Invalid(RejectReason.INVALID_VALUE, "field '" + field + "' must be at most " + max);
         }
         return node.longValue();
+    }
+
+    private static boolean containsZeroByte(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static InputRecord reject(

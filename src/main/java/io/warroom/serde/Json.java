@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,7 +45,6 @@ public final class Json {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
             .build();
@@ -54,14 +54,18 @@ public final class Json {
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
             .build();
 
     private Json() {}
 
     /** Parses one untrusted JSON document; throws on anything that is not exactly one well-formed value. */
     public static JsonNode readTree(byte[] bytes) throws IOException {
-        return MAPPER.readTree(bytes);
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (NumberFormatException e) {
+            // Jackson reports an exponent beyond int range this way; to callers it is an oversized number.
+            throw new StreamConstraintsException("number out of range");
+        }
     }
 
     /** Parses a YAML document (campaign files) with the same limits and exact decimals. */

@@ -42,7 +42,6 @@ class ReplayPipelineIT {
             new MiniClusterResourceConfiguration.Builder()
                     .setNumberTaskManagers(1)
                     .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(Watermarks.replayClusterConfiguration())
                     .build());
 
     static final String MAIN = """

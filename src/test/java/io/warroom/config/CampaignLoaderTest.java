@@ -1,0 +1,342 @@
+package io.warroom.config;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Campaign files: the shipped example loads exactly, and every mistake is named by file, field and problem. */
+class CampaignLoaderTest {
+    /** 2026-11-11T00:00:00+08:00 */
+    private static final long DOUBLE11 = 1794326400000L;
+
+    private static final long MINUTE = 60_000L;
+    private static final long HOUR = 60 * MINUTE;
+    private static final long DAY = 24 * HOUR;
+
+    private static final Path EXAMPLE = Path.of("jobs", "double11-2026.yaml");
+
+    @TempDir
+    Path dir;
+
+    // ---- builder: a valid campaign, one top-level key per line, values in YAML flow style ----
+
+    private static final class CampaignYaml {
+        private final Map<String, String> keys = new LinkedHashMap<>();
+
+        static CampaignYaml valid(String id) {
+            return new CampaignYaml()
+                    .set("campaign_id", id)
+                    .set("start", "\"2026-11-11T00:00:00+08:00\"")
+                    .set("end", "\"2026-11-12T00:00:00+08:00\"")
+                    .set("gmv_target", "\"1000.00\"")
+                    .set("shortfall_tolerance", "0.10")
+                    .set("pacing", "[{ at: \"2026-11-11T01:00:00+08:00\", share: 0.25 },"
+                            + " { at: \"2026-11-11T12:00:00+08:00\", share: 0.5 }]")
+                    .set("items", "[{ item_id: sku-1, stock: 10 }]");
+        }
+
+        CampaignYaml set(String key, String yamlValue) {
+            keys.put(key, yamlValue);
+            return this;
+        }
+
+        CampaignYaml without(String key) {
+            keys.remove(key);
+            return this;
+        }
+
+        String text() {
+            StringBuilder out = new StringBuilder();
+            keys.forEach((k, v) -> out.append(k).append(": ").append(v).append('\n'));
+            return out.toString();
+        }
+    }
+
+    private Path write(String fileName, String text) throws IOException {
+        return Files.writeString(dir.resolve(fileName), text, UTF_8);
+    }
+
+    private Path write(String fileName, CampaignYaml campaign) throws IOException {
+        return write(fileName, campaign.text());
+    }
+
+    private static List<String> refusal(Path... paths) {
+        CampaignConfigException e = catchThrowableOfType(
+                CampaignConfigException.class, () -> CampaignLoader.load(List.of(paths)));
+        assertThat(e).as("expected the campaign files to be refused").isNotNull();
+        assertThat(e.getMessage()).isEqualTo(String.join(System.lineSeparator(), e.problems()));
+        return e.problems();
+    }
+
+    /** The single problem of one file; it must read "file: field: problem". */
+    private List<String> onlyProblem(CampaignYaml campaign, String field, String problem) throws IOException {
+        Path file = write("campaign.yaml", campaign);
+        List<String> problems = refusal(file);
+        assertThat(problems).singleElement().asString()
+                .startsWith(file + ": " + field + ": ")
+                .contains(problem);
+        return problems;
+    }
+
+    // ---- what loads ----
+
+    @Test
+    void exampleCampaignLoadsExactly() throws Exception {
+        CampaignCatalog catalog = CampaignLoader.load(List.of(EXAMPLE));
+
+        CampaignDefinition c = catalog.get("double11-2026");
+        assertThat(c.name()).isEqualTo("Double 11 main venue");
+        assertThat(c.start()).isEqualTo(DOUBLE11).isEqualTo(1794326400000L);
+        assertThat(c.end()).isEqualTo(DOUBLE11 + DAY);
+        assertThat(c.gmvTargetCents()).isEqualTo(5_000_000_000L);
+        assertThat(c.shortfallTolerance()).isEqualByComparingTo("0.10");
+        assertThat(c.safetyStock()).isEqualTo(50);
+        assertThat(c.pacing()).extracting(PacingCheckpoint::at)
+                .containsExactly(DOUBLE11 + 10 * MINUTE, DOUBLE11 + HOUR, DOUBLE11 + 12 * HOUR, DOUBLE11 + DAY);
+        assertThat(c.pacing()).extracting(PacingCheckpoint::share)
+                .usingElementComparator(BigDecimal::compareTo)
+                .containsExactly(new BigDecimal("0.05"), new BigDecimal("0.15"), new BigDecimal("0.55"), BigDecimal.ONE);
+        assertThat(c.item("sku-1")).isEqualTo(new ItemSettings("sku-1", 500L, 20L, 10_000_000L));
+        assertThat(c.item("sku-2")).isEqualTo(new ItemSettings("sku-2", 3L, 1L, null));
+        assertThat(c.safetyStockOf("sku-1")).isEqualTo(20);
+        assertThat(c.safetyStockOf("sku-unlisted")).isEqualTo(50);
+        assertThat(catalog.earliestStart()).isEqualTo(DOUBLE11);
+        assertThat(catalog.latestEnd()).isEqualTo(DOUBLE11 + DAY);
+    }
+
+    /** Shares and tolerances are multiplied with money; a double on the way would make the lines inexact. */
+    @Test
+    void decimalsAreReadWithoutADouble() throws Exception {
+        Path file = write("precise.yaml", CampaignYaml.valid("precise")
+                .set("shortfall_tolerance", "0.1000000000000000000001")
+                .set("pacing", "[{ at: \"2026-11-11T01:00:00+08:00\", share: 0.3333333333333333333333 }]"));
+
+        CampaignDefinition c = CampaignLoader.load(List.of(file)).get("precise");
+
+        assertThat(c.shortfallTolerance()).isEqualByComparingTo("0.1000000000000000000001");
+        assertThat(c.pacing().get(0).share()).isEqualByComparingTo("0.3333333333333333333333");
+    }
+
+    @Test
+    void folderLoadsEveryCampaignFileInNameOrder() throws Exception {
+        write("b-singles.yml", CampaignYaml.valid("singles")
+                .set("start", "\"2026-11-12T00:00:00+08:00\"")
+                .set("end", "\"2026-11-13T00:00:00+08:00\"")
+                .without("pacing"));
+        write("a-double11.yaml", CampaignYaml.valid("double11"));
+        write("README.txt", "not a campaign");
+
+        CampaignCatalog catalog = CampaignLoader.load(List.of(dir));
+
+        assertThat(catalog.all()).extracting(CampaignDefinition::campaignId).containsExactly("double11", "singles");
+        assertThat(catalog.at(DOUBLE11 + DAY + HOUR)).extracting(CampaignDefinition::campaignId)
+                .containsExactly("singles");
+        assertThat(catalog.get("singles").pacing()).isEmpty();
+        assertThat(catalog.get("singles").name()).isEqualTo("singles");
+    }
+
+    @Test
+    void emptyFolderIsRefused() {
+        assertThat(refusal(dir)).singleElement().asString().contains("no campaign files");
+    }
+
+    // ---- what is refused ----
+
+    @Test
+    void misspelledKeyIsRefusedRatherThanIgnored() throws Exception {
+        onlyProblem(CampaignYaml.valid("typo").set("items", "[{ item_id: sku-1, safty_stock: 5 }]"),
+                "items[0].safty_stock", "unknown field");
+        onlyProblem(CampaignYaml.valid("typo").set("safty_stock", "5"), "safty_stock", "unknown field");
+    }
+
+    @Test
+    void missingCampaignId() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").without("campaign_id"), "campaign_id", "is required");
+    }
+
+    @Test
+    void campaignIdWithSpaces() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").set("campaign_id", "\"double 11\""), "campaign_id", "letters, digits");
+    }
+
+    @Test
+    void endBeforeStart() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").set("end", "\"2026-11-10T00:00:00+08:00\"").without("pacing"),
+                "end", "must be after start");
+    }
+
+    @Test
+    void timestampThatIsNotIsoWithOffset() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").set("start", "\"11/11/2026 00:00\""),
+                "start", "'11/11/2026 00:00' is not an ISO-8601 timestamp with offset");
+        onlyProblem(CampaignYaml.valid("x").set("start", "\"2026-11-11T00:00:00\""),
+                "start", "is not an ISO-8601 timestamp with offset");
+    }
+
+    @Test
+    void gmvTargetWithThreeDecimals() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").set("gmv_target", "\"50000000.001\""),
+                "gmv_target", "must have at most 2 fraction digits");
+    }
+
+    @Test
+    void shortfallToleranceAboveOne() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").set("shortfall_tolerance", "1.5"),
+                "shortfall_tolerance", "must be at least 0 and below 1");
+        // a tolerance of 1 would make every line zero: nothing could ever be behind
+        onlyProblem(CampaignYaml.valid("x").set("shortfall_tolerance", "1"),
+                "shortfall_tolerance", "must be at least 0 and below 1");
+    }
+
+    @Test
+    void pacingCheckpointOutsideTheWindow() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").set("pacing", "[{ at: \"2026-11-12T00:00:01+08:00\", share: 1 }]"),
+                "pacing[0].at", "must be after start and not after end");
+        onlyProblem(CampaignYaml.valid("x").set("pacing", "[{ at: \"2026-11-11T00:00:00+08:00\", share: 0.1 }]"),
+                "pacing[0].at", "must be after start and not after end");
+    }
+
+    @Test
+    void pacingCheckpointsNotIncreasing() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").set("pacing", "[{ at: \"2026-11-11T12:00:00+08:00\", share: 0.25 },"
+                        + " { at: \"2026-11-11T01:00:00+08:00\", share: 0.5 }]"),
+                "pacing[1].at", "must be later than the checkpoint before it");
+    }
+
+    @Test
+    void pacingShareDecreasing() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").set("pacing", "[{ at: \"2026-11-11T01:00:00+08:00\", share: 0.5 },"
+                        + " { at: \"2026-11-11T12:00:00+08:00\", share: 0.25 }]"),
+                "pacing[1].share", "must not be smaller than the share before it");
+    }
+
+    @Test
+    void itemListedTwice() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").set("items", "[{ item_id: sku-1, stock: 1 }, { item_id: sku-1, stock: 2 }]"),
+                "items[1].item_id", "'sku-1' is listed twice");
+    }
+
+    @Test
+    void campaignIdDefinedInTwoFiles() throws Exception {
+        Path first = write("a.yaml", CampaignYaml.valid("double11"));
+        Path second = write("b.yaml", CampaignYaml.valid("double11"));
+
+        assertThat(refusal(dir)).singleElement().asString()
+                .startsWith(second + ": campaign_id: ")
+                .contains("'double11' is already defined in " + first);
+    }
+
+    @Test
+    void fileThatIsNotYaml() throws Exception {
+        Path file = write("broken.yaml", "campaign_id: [double11\nstart: \"2026-11-11T00:00:00+08:00\"\n");
+
+        assertThat(refusal(file)).singleElement().asString().startsWith(file + ": not valid YAML: ");
+    }
+
+    @Test
+    void yamlThatIsNotAMapping() throws Exception {
+        Path file = write("list.yaml", "- campaign_id: double11\n");
+
+        assertThat(refusal(file)).singleElement().asString()
+                .isEqualTo(file + ": (document): must be a mapping of campaign fields");
+    }
+
+    @Test
+    void missingFileIsNamed() {
+        Path missing = dir.resolve("nowhere.yaml");
+
+        assertThat(refusal(missing)).singleElement().asString().startsWith(missing + ": cannot read file");
+    }
+
+    /** The person fixing the file at 23:55 on 10 November should see every mistake at once. */
+    @Test
+    void everyProblemOfAFileIsReportedTogether() throws Exception {
+        Path file = write("sloppy.yaml", CampaignYaml.valid("x")
+                .without("campaign_id")
+                .set("end", "\"2026-11-10T00:00:00+08:00\"")
+                .set("shortfall_tolerance", "1.5")
+                .set("items", "[{ item_id: sku-1, safty_stock: 5 }]")
+                .without("pacing"));
+
+        List<String> problems = refusal(file);
+
+        assertThat(problems).allSatisfy(p -> assertThat(p).startsWith(file + ": "));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("campaign_id: is required"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("end: must be after start"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("shortfall_tolerance: must be at least 0"));
+        assertThat(problems).anySatisfy(p -> assertThat(p).contains("items[0].safty_stock: unknown field"));
+        assertThat(problems).hasSize(4);
+    }
+
+    @Test
+    void problemsOfSeveralFilesAreReportedTogether() throws Exception {
+        Path a = write("a.yaml", CampaignYaml.valid("a").set("gmv_target", "\"1.001\""));
+        Path b = write("b.yaml", CampaignYaml.valid("b").set("shortfall_tolerance", "-0.1"));
+
+        assertThat(refusal(a, b)).satisfiesExactly(
+                p -> assertThat(p).startsWith(a + ": gmv_target: "),
+                p -> assertThat(p).startsWith(b + ": shortfall_tolerance: "));
+    }
+
+    // ---- pacing arithmetic on a loaded campaign ----
+
+    /** Target 1000.00; checkpoints 25% at 01:00 and 50% at 12:00; tolerance 10%. */
+    private CampaignDefinition example() throws Exception {
+        return CampaignLoader.load(List.of(write("example.yaml", CampaignYaml.valid("example")))).get("example");
+    }
+
+    @Test
+    void segmentIsTheNumberOfCheckpointsAtOrBeforeTheEvent() throws Exception {
+        CampaignDefinition c = example();
+        long first = DOUBLE11 + HOUR;
+        long second = DOUBLE11 + 12 * HOUR;
+
+        assertThat(c.segmentCount()).isEqualTo(3);
+        assertThat(c.segmentOf(DOUBLE11)).isZero();
+        assertThat(c.segmentOf(first - 1)).isZero();
+        assertThat(c.segmentOf(first)).isEqualTo(1);
+        assertThat(c.segmentOf(second - 1)).isEqualTo(1);
+        assertThat(c.segmentOf(second)).isEqualTo(2);
+        assertThat(c.segmentOf(c.end() - 1)).isEqualTo(2);
+    }
+
+    @Test
+    void shortfallLineIsExactAndTheLineItselfIsNotBehind() throws Exception {
+        CampaignDefinition c = example();
+        long target = c.gmvTargetCents();
+
+        // 1000.00 x 0.25 x 0.90 = 225.00 and 1000.00 x 0.5 x 0.90 = 450.00
+        assertThat(c.planned(target, 0)).isEqualByComparingTo("250.00");
+        assertThat(c.shortfallLine(target, 0)).isEqualByComparingTo("225.00");
+        assertThat(c.shortfallLine(target, 1)).isEqualByComparingTo("450.00");
+
+        assertThat(c.isBehind(target, 0, 22_500)).isFalse();
+        assertThat(c.isBehind(target, 0, 22_499)).isTrue();
+        assertThat(c.isBehind(target, 1, 45_000)).isFalse();
+        assertThat(c.isBehind(target, 1, 44_999)).isTrue();
+    }
+
+    /** In doubles 1000.00 x 0.01 x (1 - 0.08) is 9.200000000000001, which would put exactly 9.20 behind. */
+    @Test
+    void lineWhereDoublesWouldRoundIsStillExact() throws Exception {
+        Path file = write("one-percent.yaml", CampaignYaml.valid("one-percent")
+                .set("shortfall_tolerance", "0.08")
+                .set("pacing", "[{ at: \"2026-11-11T00:10:00+08:00\", share: 0.01 }]"));
+        CampaignDefinition c = CampaignLoader.load(List.of(file)).get("one-percent");
+
+        assertThat(1000.00 * 0.01 * (1 - 0.08)).isGreaterThan(9.20);
+        assertThat(c.shortfallLine(c.gmvTargetCents(), 0)).isEqualByComparingTo("9.20");
+        assertThat(c.isBehind(c.gmvTargetCents(), 0, 920)).isFalse();
+        assertThat(c.isBehind(c.gmvTargetCents(), 0, 919)).isTrue();
+    }
+}

@@ -1,0 +1,416 @@
+package io.warroom.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignConfigException;
+import io.warroom.config.CampaignLoader;
+import io.warroom.config.MonitorSettings;
+import io.warroom.model.AlertEvent;
+import io.warroom.model.AlertType;
+import io.warroom.model.AudienceSignal;
+import io.warroom.model.ItemSignal;
+import io.warroom.model.ItemStats;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ItemStatsFunctionTest {
+    private static final String CAMPAIGN = "c1";
+    /** Configured stock 10, safety stock 3, gmv target 200.00. */
+    private static final String SHIRT = "shirt";
+    /** Listed without stock or target; falls back to the campaign's safety stock of 5. */
+    private static final String CAP = "cap";
+
+    private static final long START = at("2026-11-11T10:00:00Z");
+    private static final long FIRST_CHECKPOINT = at("2026-11-11T10:30:00Z");
+    private static final long SECOND_CHECKPOINT = at("2026-11-11T11:00:00Z");
+    private static final long END = at("2026-11-11T12:00:00Z");
+    private static final MonitorSettings SETTINGS = MonitorSettings.defaults();
+    private static final long CLEANUP = END + SETTINGS.retentionMillis();
+    private static final long INTERVAL = SETTINGS.statsIntervalMillis();
+
+    private static final long T1 = START + minutes(1);
+    private static final long T2 = START + minutes(2);
+    private static final long T3 = START + minutes(3);
+    private static final long T4 = START + minutes(4);
+
+    private KeyedOneInputStreamOperatorTestHarness<String, ItemSignal, ItemStats> harness;
+    private long processingTime;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new ItemStatsFunction(catalog(), SETTINGS)),
+                ItemSignal::key,
+                BasicTypeInfo.STRING_TYPE_INFO);
+        harness.open();
+        processingTime = 0;
+        harness.setProcessingTime(processingTime);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    @Test
+    void aClickCountsOncePerEventId() throws Exception {
+        push(click("e1", SHIRT, T1, "u1", "app"));
+        push(click("e1", SHIRT, T1, "u1", "app"));
+        push(click("e2", SHIRT, T2, "u1", "app"));
+        harness.processWatermark(T2);
+
+        assertThat(flush()).containsExactly(expected(SHIRT).pv(2).uv(1).watermark(T2).build());
+        assertThat(sideOutput(ItemStatsFunction.AUDIENCE)).containsExactly(
+                new AudienceSignal(AudienceSignal.Kind.CLICK, CAMPAIGN, shardOf("u1"), T1, "u1", "app", 1, 0),
+                new AudienceSignal(AudienceSignal.Kind.CLICK, CAMPAIGN, shardOf("u1"), T2, "u1", "app", 1, 0));
+    }
+
+    @Test
+    void aCartCountsOncePerEventId() throws Exception {
+        push(cart("e1", SHIRT, T1, "u1", 2));
+        push(cart("e1", SHIRT, T1, "u1", 2));
+        harness.processWatermark(T1);
+
+        assertThat(flush()).containsExactly(expected(SHIRT).carts(1).watermark(T1).build());
+        assertThat(sideOutput(ItemStatsFunction.AUDIENCE)).containsExactly(
+                new AudienceSignal(AudienceSignal.Kind.CART, CAMPAIGN, shardOf("u1"), T1, "u1", null, 2, 0));
+    }
+
+    @Test
+    void paidAndRefundedEffectsAddUp() throws Exception {
+        push(paid("o1", CAP, T1, "u1", 2, 3998));
+        push(paid("o2", CAP, T2, "u2", 1, 1999));
+        push(paid("o3", CAP, T2, "u1", 1, 1999));
+        push(refund("o1", CAP, T3, "u1", 1, 1999));
+        harness.processWatermark(T3);
+
+        assertThat(flush()).containsExactly(
+                expected(CAP).gmv(7996).orders(3).units(4).buyers(2).refunded(1999).watermark(T3).build());
+        // Order effects reach the audience shards through the order router, not through this function.
+        assertThat(sideOutput(ItemStatsFunction.AUDIENCE)).isEmpty();
+    }
+
+    @Test
+    void changedStatsAreEmittedOncePerStatsInterval() throws Exception {
+        push(click("e1", CAP, T1, "u1", "app"));
+
+        harness.setProcessingTime(INTERVAL - 1);
+        assertThat(drainStats()).isEmpty();
+
+        harness.setProcessingTime(INTERVAL);
+        processingTime = INTERVAL;
+        assertThat(drainStats()).containsExactly(expected(CAP).pv(1).uv(1).build());
+
+        push(click("e2", CAP, T2, "u2", "web"));
+        assertThat(flush()).containsExactly(expected(CAP).pv(2).uv(2).build());
+
+        // Nothing changed since: no emission, and no timer left behind.
+        assertThat(flush()).isEmpty();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void configuredStockIsSetAtCampaignStartOnceTheWatermarkGetsThere() throws Exception {
+        push(init(SHIRT, 10));
+        harness.processWatermark(START - 1);
+
+        assertThat(flush()).containsExactly(expected(SHIRT).watermark(START - 1).build());
+
+        harness.processWatermark(START);
+
+        assertThat(flush()).containsExactly(expected(SHIRT).stock(10).watermark(START).build());
+    }
+
+    @Test
+    void stockChangesApplyInEventTimeOrderWhateverTheArrivalOrder() throws Exception {
+        push(init(SHIRT, 10));
+        push(inventory(SHIRT, T3, 7));
+        push(reserve("o1", SHIRT, T2, 2));
+        push(release("o1", SHIRT, T4, 2));
+
+        harness.processWatermark(T2);
+        assertThat(flush()).containsExactly(expected(SHIRT).stock(8).watermark(T2).build());
+
+        // In arrival order this would be 10 -> 7 -> 5 -> 7; in event time the snapshot at T3 overrides.
+        harness.processWatermark(T4);
+        assertThat(flush()).containsExactly(expected(SHIRT).stock(9).watermark(T4).build());
+        assertThat(sideOutput(ItemStatsFunction.ALERTS)).isEmpty();
+    }
+
+    @Test
+    void withinOneTimestampASnapshotComesBeforeReservations() throws Exception {
+        push(init(SHIRT, 10));
+        push(reserve("o1", SHIRT, T2, 2));
+        push(inventory(SHIRT, T2, 7));
+        harness.processWatermark(T2);
+
+        // The snapshot does not yet know of the reservation made in the same millisecond.
+        assertThat(flush()).containsExactly(expected(SHIRT).stock(5).watermark(T2).build());
+    }
+
+    @Test
+    void stockLowAndStockOutFireAndResolveAtTheEventTimeOfTheChange() throws Exception {
+        push(init(SHIRT, 10));
+        push(reserve("o1", SHIRT, T1, 7));
+        push(reserve("o2", SHIRT, T2, 3));
+        push(release("o1", SHIRT, T3, 7));
+        harness.processWatermark(T3);
+
+        assertThat(sideOutput(ItemStatsFunction.ALERTS)).containsExactly(
+                AlertEvent.fired(AlertType.STOCK_LOW, CAMPAIGN, SHIRT, T1,
+                        "shirt: 3 left, safety stock is 3", "3", "3"),
+                AlertEvent.fired(AlertType.STOCK_OUT, CAMPAIGN, SHIRT, T2,
+                        "shirt: out of stock (0 left)", "0", "0"),
+                AlertEvent.resolved(AlertType.STOCK_LOW, CAMPAIGN, SHIRT, T1, T3,
+                        "shirt: 7 left, safety stock is 3", "7", "3"),
+                AlertEvent.resolved(AlertType.STOCK_OUT, CAMPAIGN, SHIRT, T2, T3,
+                        "shirt: back in stock (7 left)", "7", "0"));
+    }
+
+    @Test
+    void firedAndResolvedRecordsOfOneAlertShareAStableId() throws Exception {
+        push(init(SHIRT, 10));
+        push(reserve("o1", SHIRT, T1, 10));
+        push(release("o1", SHIRT, T2, 10));
+        harness.processWatermark(T2);
+
+        String stockLow = AlertEvent.idOf(CAMPAIGN, AlertType.STOCK_LOW, SHIRT, T1);
+        String stockOut = AlertEvent.idOf(CAMPAIGN, AlertType.STOCK_OUT, SHIRT, T1);
+        // The id depends only on what fired and when, so a replay yields the same ids and a sink can match the
+        // resolved record to its alert without state of its own.
+        assertThat(sideOutput(ItemStatsFunction.ALERTS))
+                .extracting(AlertEvent::state, AlertEvent::id)
+                .containsExactly(
+                        tuple(AlertEvent.State.FIRED, stockLow),
+                        tuple(AlertEvent.State.FIRED, stockOut),
+                        tuple(AlertEvent.State.RESOLVED, stockLow),
+                        tuple(AlertEvent.State.RESOLVED, stockOut));
+    }
+
+    @Test
+    void stockIsJudgedOnlyAfterAllChangesOfOneTimestamp() throws Exception {
+        push(init(SHIRT, 10));
+        push(release("o1", SHIRT, T1, 8));
+        push(reserve("o2", SHIRT, T1, 8));
+        harness.processWatermark(T1);
+
+        // Reserve sorts before release within a timestamp, so stock dips to 2 in between; that dip is not a state
+        // anyone could observe and must not alert.
+        assertThat(sideOutput(ItemStatsFunction.ALERTS)).isEmpty();
+        assertThat(flush()).containsExactly(expected(SHIRT).stock(10).watermark(T1).build());
+    }
+
+    @Test
+    void withoutConfiguredStockReservationsWaitForAnInventorySnapshot() throws Exception {
+        push(init(CAP, -1));
+        push(reserve("o1", CAP, T1, 4));
+        push(inventory(CAP, T2, 6));
+        push(reserve("o2", CAP, T3, 1));
+        harness.processWatermark(T1);
+
+        assertThat(flush()).containsExactly(expected(CAP).watermark(T1).build());
+
+        harness.processWatermark(T3);
+
+        assertThat(flush()).containsExactly(expected(CAP).stock(5).watermark(T3).build());
+        assertThat(sideOutput(ItemStatsFunction.ALERTS)).containsExactly(
+                AlertEvent.fired(AlertType.STOCK_LOW, CAMPAIGN, CAP, T3, "cap: 5 left, safety stock is 5", "5", "5"));
+    }
+
+    @Test
+    void itemTargetShortfallFiresAtACheckpointAndResolvesAtALaterOne() throws Exception {
+        push(paid("o1", SHIRT, START + minutes(10), "u1", 2, 4000));
+        // Exactly at the checkpoint counts toward the next one (ts < at).
+        push(paid("o2", SHIRT, FIRST_CHECKPOINT, "u2", 1, 1000));
+        harness.processWatermark(FIRST_CHECKPOINT - 2);
+
+        assertThat(sideOutput(ItemStatsFunction.ALERTS)).isEmpty();
+
+        harness.processWatermark(FIRST_CHECKPOINT - 1);
+
+        AlertEvent fired = AlertEvent.fired(AlertType.ITEM_TARGET_SHORTFALL, CAMPAIGN, SHIRT, FIRST_CHECKPOINT,
+                "shirt: gmv 40.00 by 2026-11-11T10:30:00Z against a plan of 50.00 (shortfall below 45.00)",
+                "40.00", "45.00");
+        assertThat(sideOutput(ItemStatsFunction.ALERTS)).containsExactly(fired);
+
+        push(paid("o3", SHIRT, FIRST_CHECKPOINT + minutes(10), "u3", 3, 6000));
+        harness.processWatermark(SECOND_CHECKPOINT - 1);
+
+        assertThat(sideOutput(ItemStatsFunction.ALERTS)).containsExactly(
+                fired,
+                AlertEvent.resolved(AlertType.ITEM_TARGET_SHORTFALL, CAMPAIGN, SHIRT, FIRST_CHECKPOINT,
+                        SECOND_CHECKPOINT,
+                        "shirt: gmv 110.00 by 2026-11-11T11:00:00Z against a plan of 100.00 (shortfall below 90.00)",
+                        "110.00", "90.00"));
+    }
+
+    @Test
+    void finalStatsAreEmittedClosedAndEveryTimerAndStateEntryIsReleased() throws Exception {
+        push(init(SHIRT, 10));
+        push(click("e1", SHIRT, T1, "u1", "app"));
+        push(cart("e2", SHIRT, T1, "u1", 1));
+        push(paid("o1", SHIRT, T2, "u1", 1, 1999));
+        push(reserve("o1", SHIRT, T2, 1));
+        push(refund("o1", SHIRT, T3, "u1", 1, 1999));
+        harness.processWatermark(T3);
+        flush();
+        // A change whose periodic emission is still pending when the campaign closes.
+        push(click("e3", SHIRT, T4, "u2", "web"));
+
+        harness.processWatermark(CLEANUP - 1);
+        assertThat(drainStats()).isEmpty();
+        assertThat(harness.numKeyedStateEntries()).isPositive();
+
+        harness.processWatermark(CLEANUP);
+
+        assertThat(drainStats()).containsExactly(expected(SHIRT)
+                .gmv(1999).refunded(1999).orders(1).units(1).buyers(1).uv(2).pv(2).carts(1).stock(9)
+                .watermark(CLEANUP).closed().build());
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(flush()).isEmpty();
+    }
+
+    // --- driving the harness
+
+    private void push(ItemSignal signal) throws Exception {
+        harness.processElement(signal, signal.ts());
+    }
+
+    /** Lets one stats interval of processing time pass and returns what was emitted meanwhile. */
+    private List<ItemStats> flush() throws Exception {
+        processingTime += INTERVAL;
+        harness.setProcessingTime(processingTime);
+        return drainStats();
+    }
+
+    private List<ItemStats> drainStats() {
+        List<ItemStats> stats = harness.extractOutputValues();
+        harness.getOutput().clear();
+        return stats;
+    }
+
+    private <T> List<T> sideOutput(OutputTag<T> tag) {
+        List<T> values = new ArrayList<>();
+        var records = harness.getSideOutput(tag);
+        if (records != null) {
+            for (StreamRecord<T> record : records) {
+                values.add(record.getValue());
+            }
+        }
+        return values;
+    }
+
+    // --- signals, as the routers upstream produce them
+
+    private static ItemSignal init(String itemId, long stock) {
+        return ItemSignal.stockOnly(ItemSignal.Kind.INIT, CAMPAIGN, itemId, START, null, stock);
+    }
+
+    private static ItemSignal inventory(String itemId, long ts, long stock) {
+        return ItemSignal.stockOnly(ItemSignal.Kind.INVENTORY, CAMPAIGN, itemId, ts, null, stock);
+    }
+
+    private static ItemSignal reserve(String orderId, String itemId, long ts, long quantity) {
+        return ItemSignal.stockOnly(ItemSignal.Kind.RESERVE, CAMPAIGN, itemId, ts, orderId, quantity);
+    }
+
+    private static ItemSignal release(String orderId, String itemId, long ts, long quantity) {
+        return ItemSignal.stockOnly(ItemSignal.Kind.RELEASE, CAMPAIGN, itemId, ts, orderId, quantity);
+    }
+
+    private static ItemSignal click(String eventId, String itemId, long ts, String userId, String channel) {
+        return new ItemSignal(ItemSignal.Kind.CLICK, CAMPAIGN, itemId, ts, eventId, userId, channel, 1, 0);
+    }
+
+    private static ItemSignal cart(String eventId, String itemId, long ts, String userId, long quantity) {
+        return new ItemSignal(ItemSignal.Kind.CART, CAMPAIGN, itemId, ts, eventId, userId, null, quantity, 0);
+    }
+
+    private static ItemSignal paid(String orderId, String itemId, long ts, String userId, long quantity, long cents) {
+        return new ItemSignal(ItemSignal.Kind.PAID, CAMPAIGN, itemId, ts, orderId, userId, null, quantity, cents);
+    }
+
+    private static ItemSignal refund(String orderId, String itemId, long ts, String userId, long quantity, long cents) {
+        return new ItemSignal(ItemSignal.Kind.REFUND, CAMPAIGN, itemId, ts, orderId, userId, null, quantity, cents);
+    }
+
+    private static int shardOf(String userId) {
+        return Sketches.shardOf(userId, SETTINGS.audienceShards());
+    }
+
+    /** Expected item stats: everything zero and no stock unless said otherwise. */
+    private static Expected expected(String itemId) {
+        return new Expected(itemId);
+    }
+
+    private static final class Expected {
+        private final String itemId;
+        private long gmv, refunded, orders, units, buyers, uv, pv, carts;
+        private Long stock;
+        private long watermark = Long.MIN_VALUE;
+        private boolean closed;
+
+        Expected(String itemId) {
+            this.itemId = itemId;
+        }
+
+        Expected gmv(long cents) { gmv = cents; return this; }
+        Expected refunded(long cents) { refunded = cents; return this; }
+        Expected orders(long n) { orders = n; return this; }
+        Expected units(long n) { units = n; return this; }
+        Expected buyers(long n) { buyers = n; return this; }
+        Expected uv(long n) { uv = n; return this; }
+        Expected pv(long n) { pv = n; return this; }
+        Expected carts(long n) { carts = n; return this; }
+        Expected stock(long n) { stock = n; return this; }
+        Expected watermark(long ts) { watermark = ts; return this; }
+        Expected closed() { closed = true; return this; }
+
+        ItemStats build() {
+            return new ItemStats(CAMPAIGN, itemId, gmv, refunded, orders, units, buyers, uv, pv, carts, stock,
+                    watermark, closed);
+        }
+    }
+
+    private static CampaignCatalog catalog() throws CampaignConfigException {
+        String yaml = """
+                campaign_id: c1
+                start: "2026-11-11T10:00:00Z"
+                end: "2026-11-11T12:00:00Z"
+                gmv_target: "1000.00"
+                shortfall_tolerance: 0.10
+                pacing:
+                  - { at: "2026-11-11T10:30:00Z", share: 0.25 }
+                  - { at: "2026-11-11T11:00:00Z", share: 0.50 }
+                  - { at: "2026-11-11T12:00:00Z", share: 1.0 }
+                safety_stock: 5
+                items:
+                  - { item_id: shirt, stock: 10, safety_stock: 3, gmv_target: "200.00" }
+                  - { item_id: cap }
+                """;
+        return new CampaignCatalog(List.of(CampaignLoader.parse("c1.yaml", yaml.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    private static long at(String iso) {
+        return Instant.parse(iso).toEpochMilli();
+    }
+
+    private static long minutes(long n) {
+        return Duration.ofMinutes(n).toMillis();
+    }
+}
