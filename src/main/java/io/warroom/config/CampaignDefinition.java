@@ -19,8 +19,20 @@ public record CampaignDefinition(
         BigDecimal shortfallTolerance,
         List<PacingCheckpoint> pacing,
         long safetyStock,
-        Map<String, ItemSettings> items)
+        Map<String, ItemSettings> items,
+        List<String> channels)
         implements Serializable {
+
+    /** The channel label a click counts under: itself, or "other" when the campaign lists its channels. */
+    public String channelLabel(String channel) {
+        if (channels.isEmpty() || channels.contains(channel) || UNKNOWN_CHANNEL.equals(channel)) {
+            return channel;
+        }
+        return OTHER_CHANNEL;
+    }
+
+    public static final String UNKNOWN_CHANNEL = "unknown";
+    public static final String OTHER_CHANNEL = "other";
 
     public boolean contains(long ts) {
         return ts >= start && ts < end;

@@ -26,7 +26,7 @@ public final class CampaignLoader {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Set<String> CAMPAIGN_KEYS = Set.of(
             "campaign_id", "name", "start", "end", "gmv_target", "shortfall_tolerance", "pacing", "safety_stock",
-            "items");
+            "items", "channels");
     private static final Set<String> PACING_KEYS = Set.of("at", "share");
     private static final Set<String> ITEM_KEYS = Set.of("item_id", "stock", "safety_stock", "gmv_target");
 
@@ -106,11 +106,12 @@ public final class CampaignLoader {
         Long safety = root.has("safety_stock") ? p.count(root, "safety_stock") : Long.valueOf(0);
         List<PacingCheckpoint> pacing = pacing(root, p, start, end);
         Map<String, ItemSettings> items = items(root, p);
+        List<String> channels = channels(root, p);
         if (p.any()) {
             throw p.exception();
         }
         return new CampaignDefinition(id, name, start, end, target, tolerance, List.copyOf(pacing), safety,
-                Map.copyOf(items));
+                Map.copyOf(items), List.copyOf(channels));
     }
 
     private static List<PacingCheckpoint> pacing(JsonNode root, Problems p, Long start, Long end) {
@@ -180,6 +181,29 @@ public final class CampaignLoader {
             }
         }
         return items;
+    }
+
+    private static List<String> channels(JsonNode root, Problems p) {
+        List<String> channels = new ArrayList<>();
+        JsonNode node = root.get("channels");
+        if (node == null || node.isNull()) {
+            return channels;
+        }
+        if (!node.isArray()) {
+            p.add("channels", "must be a list of channel names");
+            return channels;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode channel = node.get(i);
+            if (!channel.isTextual() || channel.textValue().isBlank()) {
+                p.add("channels[" + i + "]", "must be a non-empty string");
+            } else if (channels.contains(channel.textValue())) {
+                p.add("channels[" + i + "]", "'" + channel.textValue() + "' is listed twice");
+            } else {
+                channels.add(channel.textValue());
+            }
+        }
+        return channels;
     }
 
     private static String firstLine(String message) {

@@ -30,7 +30,6 @@ import org.apache.flink.util.Collector;
  * before each pacing checkpoint (so the campaign's evaluation sees every earlier paid order), and at cleanup.
  */
 public final class AudienceShardFunction extends KeyedProcessFunction<String, AudienceSignal, CampaignDelta> {
-    static final String OTHER_CHANNEL = "other";
     private static final long MINUTE = 60_000L;
 
     private final CampaignCatalog campaigns;
@@ -78,7 +77,7 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
                 st.pv++;
                 addMinute(minute, 0, 0, 1);
                 update(uv, signal.userId());
-                String channel = channelFor(st, signal.channel());
+                String channel = channelFor(st, campaign.channelLabel(signal.channel()));
                 HllSketch sketch = channelUv.get(channel);
                 if (sketch == null) {
                     sketch = Sketches.newSketch(settings.shardSketchLgK());
@@ -140,13 +139,16 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
         return campaign.end() + settings.retentionMillis();
     }
 
-    /** Channel labels stay bounded: past the limit, new channels count as "other". */
+    /**
+     * Keeps channel labels bounded when a campaign does not list its channels: past the limit, a shard counts new
+     * channels as "other". Shards decide this independently, so a campaign with that many channels should list them.
+     */
     private String channelFor(ShardState st, String channel) throws Exception {
         if (channelUv.contains(channel)) {
             return channel;
         }
         if (st.channels >= settings.maxChannels()) {
-            return OTHER_CHANNEL;
+            return CampaignDefinition.OTHER_CHANNEL;
         }
         st.channels++;
         return channel;

@@ -120,8 +120,11 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
             }
             case REFUND -> st.refundedCents += signal.amountCents();
             case INIT, INVENTORY, RESERVE, RELEASE -> {
+                // Applied when the watermark passes it; the stats change then, not now.
                 pendingStock.add(signal);
                 ctx.timerService().registerEventTimeTimer(signal.ts());
+                state.update(st);
+                return;
             }
         }
         markDirty(st, ctx);

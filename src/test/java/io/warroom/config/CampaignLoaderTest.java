@@ -221,6 +221,23 @@ class CampaignLoaderTest {
     }
 
     @Test
+    void listedChannelsKeepTheirLabelAndOthersCountAsOther() throws Exception {
+        CampaignDefinition campaign = CampaignLoader.load(List.of(write("c.yaml",
+                CampaignYaml.valid("listed").set("channels", "[app, web]")))).get("listed");
+        assertThat(campaign.channelLabel("app")).isEqualTo("app");
+        assertThat(campaign.channelLabel("tiktok-ad")).isEqualTo(CampaignDefinition.OTHER_CHANNEL);
+        assertThat(campaign.channelLabel(CampaignDefinition.UNKNOWN_CHANNEL)).isEqualTo("unknown");
+        CampaignDefinition open = CampaignLoader.load(List.of(write("d.yaml", CampaignYaml.valid("open"))))
+                .get("open");
+        assertThat(open.channelLabel("tiktok-ad")).isEqualTo("tiktok-ad");
+    }
+
+    @Test
+    void channelListedTwice() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").set("channels", "[app, app]"), "channels[1]", "listed twice");
+    }
+
+    @Test
     void itemListedTwice() throws Exception {
         onlyProblem(CampaignYaml.valid("x").set("items", "[{ item_id: sku-1, stock: 1 }, { item_id: sku-1, stock: 2 }]"),
                 "items[1].item_id", "'sku-1' is listed twice");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignConfigException;
+import io.warroom.config.CampaignDefinition;
 import io.warroom.config.CampaignLoader;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AudienceSignal;
@@ -129,7 +130,7 @@ class AudienceShardFunctionTest {
                 .channels(
                         new ChannelStats("app", 2, 2),
                         new ChannelStats("web", 1, 1),
-                        new ChannelStats(AudienceShardFunction.OTHER_CHANNEL, 2, 3)));
+                        new ChannelStats(CampaignDefinition.OTHER_CHANNEL, 2, 3)));
     }
 
     @Test
