@@ -62,6 +62,9 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
     @Override
     public void processElement(AudienceSignal signal, Context ctx, Collector<CampaignDelta> out) throws Exception {
         CampaignDefinition campaign = campaigns.get(signal.campaignId());
+        if (ctx.timerService().currentWatermark() >= cleanupTime(campaign)) {
+            return; // counted where the signal came from
+        }
         ShardState st = state.value();
         if (st == null) {
             st = new ShardState();

@@ -62,6 +62,9 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
     @Override
     public void processElement(CampaignDelta delta, Context ctx, Collector<CampaignStats> out) throws Exception {
         CampaignDefinition campaign = campaigns.get(delta.campaignId());
+        if (ctx.timerService().currentWatermark() >= campaign.end() + settings.retentionMillis()) {
+            return; // the campaign's final stats were emitted and its state released
+        }
         CampaignState st = state.value();
         if (st == null) {
             st = new CampaignState();

@@ -15,12 +15,13 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -41,15 +42,14 @@ import org.apache.flink.util.OutputTag;
  *
  * Changed stats are emitted at most once per stats interval (processing time). When event time passes the
  * campaign's end plus the retention period, the final stats are emitted with {@code closed} set and all state and
- * timers of the key are released.
+ * timers of the key are released; signals arriving after that are counted and dropped.
  */
 public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSignal, ItemStats> {
     public static final OutputTag<AlertEvent> ALERTS = new OutputTag<>("item-alerts") {};
     public static final OutputTag<AudienceSignal> AUDIENCE = new OutputTag<>("item-audience") {};
 
     /** Within one timestamp: the configured stock first, then snapshots, then reservations, then releases. */
-    private static final Comparator<ItemSignal> STOCK_ORDER = Comparator.comparingLong(ItemSignal::ts)
-            .thenComparing(ItemSignal::kind)
+    private static final Comparator<ItemSignal> STOCK_ORDER = Comparator.comparing(ItemSignal::kind)
             .thenComparing(ItemSignal::id, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     private final CampaignCatalog campaigns;
@@ -60,7 +60,9 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
     private transient ValueState<HllSketch> buyers;
     private transient MapState<String, Boolean> seenClicks;
     private transient MapState<String, Boolean> seenCarts;
-    private transient ListState<ItemSignal> pendingStock;
+    /** Stock changes waiting for the watermark, by event time: each timer takes exactly its own timestamp. */
+    private transient MapState<Long, List<ItemSignal>> pendingStock;
+    private transient Counter closedCampaignDrops;
 
     public ItemStatsFunction(CampaignCatalog campaigns, MonitorSettings settings) {
         this.campaigns = campaigns;
@@ -75,12 +77,18 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
         buyers = rc.getState(new ValueStateDescriptor<>("buyers", HllSketchSerializer.INSTANCE));
         seenClicks = rc.getMapState(new MapStateDescriptor<>("seen-clicks", String.class, Boolean.class));
         seenCarts = rc.getMapState(new MapStateDescriptor<>("seen-carts", String.class, Boolean.class));
-        pendingStock = rc.getListState(new ListStateDescriptor<>("pending-stock", ItemSignal.class));
+        closedCampaignDrops = rc.getMetricGroup().counter("eventsAfterCampaignClosed");
+        pendingStock = rc.getMapState(new MapStateDescriptor<>("pending-stock", Types.LONG,
+                Types.LIST(TypeInformation.of(ItemSignal.class))));
     }
 
     @Override
     public void processElement(ItemSignal signal, Context ctx, Collector<ItemStats> out) throws Exception {
         CampaignDefinition campaign = campaigns.get(signal.campaignId());
+        if (ctx.timerService().currentWatermark() >= cleanupTime(campaign)) {
+            closedCampaignDrops.inc();
+            return;
+        }
         ItemState st = state.value();
         if (st == null) {
             st = start(campaign, signal.itemId(), ctx);
@@ -121,7 +129,12 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
             case REFUND -> st.refundedCents += signal.amountCents();
             case INIT, INVENTORY, RESERVE, RELEASE -> {
                 // Applied when the watermark passes it; the stats change then, not now.
-                pendingStock.add(signal);
+                List<ItemSignal> atTs = pendingStock.get(signal.ts());
+                if (atTs == null) {
+                    atTs = new ArrayList<>(2);
+                }
+                atTs.add(signal);
+                pendingStock.put(signal.ts(), atTs);
                 ctx.timerService().registerEventTimeTimer(signal.ts());
                 state.update(st);
                 return;
@@ -187,20 +200,19 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
         return campaign.end() + settings.retentionMillis();
     }
 
-    /** Applies stock changes with {@code ts <= watermark} in event-time order; true when any was applied. */
-    private boolean applyStock(long watermark, ItemState st, CampaignDefinition campaign, String itemId,
+    /**
+     * Applies the stock changes of one timestamp, in their tie order, then evaluates the stock alerts; true when
+     * there were any. Timers fire in timestamp order, so changes are applied in event-time order.
+     */
+    private boolean applyStock(long timestamp, ItemState st, CampaignDefinition campaign, String itemId,
             Context ctx) throws Exception {
-        List<ItemSignal> due = new ArrayList<>();
-        List<ItemSignal> later = new ArrayList<>();
-        for (ItemSignal signal : pendingStock.get()) {
-            (signal.ts() <= watermark ? due : later).add(signal);
-        }
-        if (due.isEmpty()) {
+        List<ItemSignal> due = pendingStock.get(timestamp);
+        if (due == null) {
             return false;
         }
+        pendingStock.remove(timestamp);
         due.sort(STOCK_ORDER);
-        for (int i = 0; i < due.size(); i++) {
-            ItemSignal signal = due.get(i);
+        for (ItemSignal signal : due) {
             switch (signal.kind()) {
                 case INIT -> {
                     if (signal.quantity() >= 0) {
@@ -216,12 +228,8 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
                 case RELEASE -> st.stock += st.stockKnown ? signal.quantity() : 0;
                 default -> throw new IllegalStateException("not a stock change: " + signal.kind());
             }
-            boolean lastOfTimestamp = i == due.size() - 1 || due.get(i + 1).ts() != signal.ts();
-            if (lastOfTimestamp) {
-                evaluateStockAlerts(st, campaign, itemId, signal.ts(), ctx);
-            }
         }
-        pendingStock.update(later);
+        evaluateStockAlerts(st, campaign, itemId, timestamp, ctx);
         return true;
     }
 

@@ -41,6 +41,7 @@ public final class OrderLifecycleFunction extends KeyedProcessFunction<String, O
     private transient ValueState<OrderProgress> progress;
     private transient ListState<OrderEvent> pending;
     private transient Counter duplicates;
+    private transient Counter afterCampaignsClosed;
 
     public OrderLifecycleFunction(CampaignCatalog campaigns, MonitorSettings settings) {
         this.cleanupAt = campaigns.latestEnd() + settings.retentionMillis();
@@ -51,10 +52,15 @@ public final class OrderLifecycleFunction extends KeyedProcessFunction<String, O
         progress = getRuntimeContext().getState(new ValueStateDescriptor<>("progress", OrderProgress.class));
         pending = getRuntimeContext().getListState(new ListStateDescriptor<>("pending", OrderEvent.class));
         duplicates = getRuntimeContext().getMetricGroup().counter("duplicateOrderEvents");
+        afterCampaignsClosed = getRuntimeContext().getMetricGroup().counter("ordersAfterCampaignsClosed");
     }
 
     @Override
     public void processElement(OrderEvent event, Context ctx, Collector<OrderEffect> out) throws Exception {
+        if (ctx.timerService().currentWatermark() >= cleanupAt) {
+            afterCampaignsClosed.inc();
+            return;
+        }
         OrderProgress state = progress.value();
         if (state == null) {
             state = new OrderProgress();

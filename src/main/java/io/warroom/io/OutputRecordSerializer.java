@@ -13,6 +13,9 @@ final class OutputRecordSerializer implements KafkaRecordSerializationSchema<Out
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(OutputRecord record, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, timestamp, record.key(), record.value());
+        // The Flink timestamp is event time: a skewed producer clock could put it past the broker's
+        // message.timestamp.after.max.ms and fail the sink, and an old one would expire at once under retention.
+        // Event times travel in the JSON; the Kafka timestamp is the time of writing.
+        return new ProducerRecord<>(topic, null, null, record.key(), record.value());
     }
 }

@@ -286,6 +286,22 @@ class ItemStatsFunctionTest {
         assertThat(flush()).isEmpty();
     }
 
+    @Test
+    void anEventAfterTheCampaignClosedDoesNotReopenIt() throws Exception {
+        push(click("e1", SHIRT, T1, "u1", "app"));
+        harness.processWatermark(CLEANUP);
+        drainStats();
+
+        // Far too late: counting it would emit a second "closed" item holding only this click.
+        push(click("e2", SHIRT, T2, "u2", "app"));
+        harness.processWatermark(CLEANUP + 1);
+
+        assertThat(flush()).isEmpty();
+        assertThat(harness.getSideOutput(ItemStatsFunction.AUDIENCE)).hasSize(1);
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
     // --- driving the harness
 
     private void push(ItemSignal signal) throws Exception {

@@ -43,6 +43,7 @@ public final class SaleScenario {
     /** Expected rejects by reason code. */
     public final Map<String, Long> rejectedByReason = new TreeMap<>();
 
+    private final java.util.Set<String> orderStatuses = new java.util.HashSet<>();
     private final Map<StreamKind, List<TimedLine>> lines = new EnumMap<>(StreamKind.class);
     private final Random random;
 
@@ -139,7 +140,7 @@ public final class SaleScenario {
     }
 
     private void addOrder(OrderEvent e) {
-        if (orders.stream().anyMatch(o -> o.orderId().equals(e.orderId()) && o.status() == e.status())) {
+        if (!orderStatuses.add(e.orderId() + '/' + e.status())) {
             return;
         }
         orders.add(e);

@@ -1,0 +1,324 @@
+package io.warroom.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignLoader;
+import io.warroom.config.MonitorOptions;
+import io.warroom.io.LiveSale.Outgoing;
+import io.warroom.io.LiveSale.Phase;
+import io.warroom.io.LiveSale.Totals;
+import io.warroom.pipeline.MonitorPipeline;
+import io.warroom.testkit.FailingSources;
+import io.warroom.testkit.InjectedFailure;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The live job as {@code warroom run} wires it (Kafka in, Kafka out, exactly-once checkpoints), over an in-process
+ * KRaft broker, crashed once mid-sale and restored from its last checkpoint. A sale is sent in three parts: the
+ * first until its totals show up in committed output, the second with a failure armed inside it, and a tail that
+ * moves event time past the pacing checkpoint and the last stock changes. The tests then read the committed output
+ * as a downstream consumer would.
+ */
+class KafkaEndToEndIT {
+    private static final int PARALLELISM = 2;
+    private static final int PARTITIONS = LiveSale.INPUT_PARTITIONS;
+    private static final Duration CHECKPOINT_INTERVAL = Duration.ofMillis(500);
+    /** Far enough into the second part that some of it is processed, and uncommitted, when the job fails. */
+    private static final int RECORDS_BEFORE_FAILURE = 25;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1)
+            .setNumberSlotsPerTaskManager(PARALLELISM)
+            .build());
+
+    private static final KafkaTopics TOPICS = KafkaTopics.defaults();
+
+    private static KafkaClusterTestKit kafka;
+    private static JobClient job;
+    private static CommittedOutput output;
+    private static LiveSale sale;
+    private static boolean firstPartCommittedBeforeFailure;
+
+    @BeforeAll
+    static void runSaleThroughFailure(@InjectMiniCluster MiniCluster flink) throws Exception {
+        InjectedFailure.reset();
+        kafka = startKafka();
+        createTopics();
+        // Event time within the last hour, not a fixed date: the sink stamps alerts with their event time, and a
+        // Kafka 4 broker refuses records more than an hour ahead (log.message.timestamp.after.max.ms) while
+        // retention (7 days) may delete old ones.
+        long start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(60)).toEpochMilli();
+        sale = LiveSale.generate(start, 20261111L);
+        job = startMonitor(flink, sale.campaignYaml());
+        output = new CommittedOutput(kafka.bootstrapServers(), TOPICS, PARTITIONS);
+
+        try (KafkaProducer<String, String> producer = producer()) {
+            send(producer, Phase.BEFORE_FAILURE);
+            Totals first = sale.expectedTotals(Phase.BEFORE_FAILURE);
+            // Committed output implies a completed checkpoint holding the first part in state.
+            firstPartCommittedBeforeFailure = await(Duration.ofSeconds(60), () -> output
+                    .latestCampaign(LiveSale.CAMPAIGN)
+                    .filter(c -> shows(c, first.gmvCents(), first.orders(), first.pv()))
+                    .isPresent());
+
+            InjectedFailure.arm(RECORDS_BEFORE_FAILURE);
+            send(producer, Phase.AROUND_FAILURE);
+            await(Duration.ofSeconds(30), InjectedFailure::restarted);
+            send(producer, Phase.TAIL);
+        }
+        await(Duration.ofSeconds(90), KafkaEndToEndIT::allResultsCommitted);
+        // A duplicate would be committed after the totals already looked right; give it time to show.
+        output.pollFor(CHECKPOINT_INTERVAL.multipliedBy(6));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (job != null) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            if (output != null) {
+                output.close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+        }
+    }
+
+    @Test
+    void campaignTotalsAreExactAfterFailureAndRestore() {
+        assertThat(firstPartCommittedBeforeFailure)
+                .as("totals of the first part committed before the failure was armed")
+                .isTrue();
+        assertThat(InjectedFailure.fired()).as("the injected failure happened").isTrue();
+        assertThat(InjectedFailure.restarted()).as("the job restarted after the failure").isTrue();
+
+        Totals expected = sale.expectedTotals();
+        JsonNode campaign = output.latestCampaign(LiveSale.CAMPAIGN).orElseThrow();
+        assertThat(campaign.path("gmv").asText()).as("gmv").isEqualTo(money(expected.gmvCents()));
+        assertThat(campaign.path("orders").asLong()).as("orders").isEqualTo(expected.orders());
+        assertThat(campaign.path("pv").asLong()).as("pv").isEqualTo(expected.pv());
+        assertThat(campaign.path("refunded").asText()).as("refunded").isEqualTo(money(expected.refundedCents()));
+
+        JsonNode checkpoint = campaign.path("pacing").path(0);
+        assertThat(checkpoint.path("evaluated").asBoolean()).as("pacing checkpoint evaluated").isTrue();
+        assertThat(checkpoint.path("behind").asBoolean()).as("pacing checkpoint behind").isTrue();
+        assertThat(checkpoint.path("gmv_before").asText())
+                .as("gmv before the pacing checkpoint")
+                .isEqualTo(money(expected.gmvBeforeCheckpointCents()));
+    }
+
+    @Test
+    void committedCampaignTotalsNeverGoBack() {
+        List<JsonNode> records = output.campaignRecords(LiveSale.CAMPAIGN);
+        assertThat(records).isNotEmpty();
+        // Counters only grow; a restore that exposed rolled-back or doubled output would show as a step back.
+        for (String field : List.of("gmv", "refunded", "orders", "pv", "carts")) {
+            List<BigDecimal> values = records.stream().map(r -> new BigDecimal(r.path(field).asText())).toList();
+            assertThat(values).as(field).isSortedAccordingTo(BigDecimal::compareTo);
+        }
+    }
+
+    @Test
+    void stockRunsOutAndEveryAlertFiresOnce() {
+        long expectedStock = sale.expectedStock(LiveSale.HOT_ITEM, LiveSale.HOT_STOCK, sale.tailTs - 1);
+        JsonNode hot = output.latestItem(LiveSale.CAMPAIGN, LiveSale.HOT_ITEM).orElseThrow();
+        assertThat(hot.path("stock_remaining").asLong()).as("stock of " + LiveSale.HOT_ITEM).isEqualTo(expectedStock);
+
+        List<JsonNode> fired = output.alerts.stream().filter(a -> a.path("state").asText().equals("FIRED")).toList();
+        assertThat(fired)
+                .extracting(a -> a.path("type").asText(), a -> a.path("item_id").asText(null))
+                .contains(
+                        tuple("STOCK_LOW", LiveSale.HOT_ITEM),
+                        tuple("STOCK_OUT", LiveSale.HOT_ITEM),
+                        tuple("TARGET_SHORTFALL", null),
+                        tuple("ITEM_TARGET_SHORTFALL", LiveSale.TARGET_ITEM));
+        assertThat(fired).extracting(a -> a.path("id").asText()).doesNotHaveDuplicates();
+        List<JsonNode> resolved =
+                output.alerts.stream().filter(a -> a.path("state").asText().equals("RESOLVED")).toList();
+        assertThat(resolved).extracting(a -> a.path("id").asText()).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void malformedRecordsAreDeadLetteredExactlyOnce() {
+        List<Map<String, String>> expected = new ArrayList<>();
+        for (Outgoing o : sale.malformed()) {
+            expected.add(Map.of("stream", o.topic(), "reason", o.rejectReason(), "payload", o.value()));
+        }
+        List<Map<String, String>> actual = output.rejected.stream()
+                .map(r -> Map.of("stream", r.path("stream").asText(), "reason", r.path("reason").asText(),
+                        "payload", r.path("payload").asText()))
+                .collect(Collectors.toList());
+        assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(output.rejected).extracting(r -> r.path("origin").asText()).doesNotHaveDuplicates();
+    }
+
+    /**
+     * Reads output until {@code condition} holds, {@code timeout} passes or the job has ended (restarts exhausted),
+     * so a broken job fails the tests at once instead of after every wait.
+     */
+    private static boolean await(Duration timeout, BooleanSupplier condition) {
+        return output.awaitUntil(timeout, () -> condition.getAsBoolean() || jobEnded()) && condition.getAsBoolean();
+    }
+
+    private static boolean jobEnded() {
+        try {
+            return job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState();
+        } catch (Exception e) {
+            return true;
+        }
+    }
+
+    /** What the polling waits for: final totals, the sold-out stock and the expected alerts. */
+    private static boolean allResultsCommitted() {
+        Totals expected = sale.expectedTotals();
+        boolean totals = output.latestCampaign(LiveSale.CAMPAIGN)
+                .filter(c -> shows(c, expected.gmvCents(), expected.orders(), expected.pv()))
+                .filter(c -> c.path("refunded").asText().equals(money(expected.refundedCents())))
+                .filter(c -> c.path("pacing").path(0).path("evaluated").asBoolean())
+                .isPresent();
+        long stock = sale.expectedStock(LiveSale.HOT_ITEM, LiveSale.HOT_STOCK, sale.tailTs - 1);
+        boolean stockApplied = output.latestItem(LiveSale.CAMPAIGN, LiveSale.HOT_ITEM)
+                .filter(i -> i.path("stock_remaining").asLong() == stock)
+                .isPresent();
+        List<String> firedTypes = output.alerts.stream()
+                .filter(a -> a.path("state").asText().equals("FIRED"))
+                .map(a -> a.path("type").asText())
+                .toList();
+        boolean alerts = firedTypes.containsAll(
+                List.of("STOCK_LOW", "STOCK_OUT", "TARGET_SHORTFALL", "ITEM_TARGET_SHORTFALL"));
+        return totals && stockApplied && alerts;
+    }
+
+    private static boolean shows(JsonNode campaign, long gmvCents, long orders, long pv) {
+        return campaign.path("gmv").asText().equals(money(gmvCents))
+                && campaign.path("orders").asLong() == orders
+                && campaign.path("pv").asLong() == pv;
+    }
+
+    private static String money(long cents) {
+        return BigDecimal.valueOf(cents, 2).toPlainString();
+    }
+
+    private static KafkaClusterTestKit startKafka() throws Exception {
+        TestKitNodes nodes = new TestKitNodes.Builder()
+                .setCombined(true)
+                .setNumBrokerNodes(1)
+                .setNumControllerNodes(1)
+                .build();
+        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
+                // One broker: internal topics cannot have the default three replicas; few partitions start faster.
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.num.partitions", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                // Topics are created up front, as in production; a typo must fail rather than create a topic.
+                .setConfigProp("auto.create.topics.enable", "false")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        return cluster;
+    }
+
+    private static void createTopics() throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String topic : List.of(TOPICS.clicks(), TOPICS.carts(), TOPICS.orders(), TOPICS.inventory(),
+                    TOPICS.stats(), TOPICS.alerts(), TOPICS.rejected())) {
+                topics.add(new NewTopic(topic, PARTITIONS, (short) 1));
+            }
+            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Wired as RunCommand does it, with the failure injected behind the Kafka source. */
+    private static JobClient startMonitor(MiniCluster flink, String campaignYaml) throws Exception {
+        Configuration config = new Configuration();
+        // The sale squeezes 40 minutes of event time into seconds, so to the wall clock its events are historical:
+        // run it as `warroom run --no-wall-clock-watermark` would, or an idle pause could push event time past
+        // events still to come. The tail moves event time instead.
+        config.set(MonitorOptions.WALL_CLOCK_WATERMARK, false);
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        // The extension only offers its environment inside test methods; the sale runs once for the class.
+        StreamExecutionEnvironment env = new TestStreamEnvironment(flink, config, PARALLELISM, List.of(), List.of());
+        env.setParallelism(PARALLELISM);
+        env.enableCheckpointing(CHECKPOINT_INTERVAL.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        CampaignCatalog campaigns = new CampaignCatalog(List.of(
+                CampaignLoader.parse("e2e-live.yaml", campaignYaml.getBytes(StandardCharsets.UTF_8))));
+        String bootstrap = kafka.bootstrapServers();
+        new MonitorPipeline(campaigns, MonitorOptions.settings(config)).assemble(env,
+                new FailingSources(new KafkaInputs(bootstrap, "warroom-e2e", TOPICS)),
+                new KafkaOutputs(bootstrap, TOPICS, "warroom-e2e", Duration.ofMinutes(1)));
+        return env.executeAsync("warroom e2e");
+    }
+
+    private static KafkaProducer<String, String> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(props);
+    }
+
+    private static void send(KafkaProducer<String, String> producer, Phase phase) throws Exception {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (Outgoing o : sale.phase(phase)) {
+            sent.add(producer.send(new ProducerRecord<>(o.topic(), o.partition(), o.key(), o.value())));
+        }
+        producer.flush();
+        for (Future<RecordMetadata> future : sent) {
+            future.get();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.warroom.testkit;
+
+import io.warroom.model.InputRecord;
+import io.warroom.pipeline.MonitorSources;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** Real sources with an {@link InjectedFailure} right behind them, so a test can crash the job mid-stream. */
+public final class FailingSources implements MonitorSources {
+    private final MonitorSources sources;
+
+    public FailingSources(MonitorSources sources) {
+        this.sources = sources;
+    }
+
+    @Override
+    public DataStream<InputRecord> create(StreamExecutionEnvironment env, WatermarkStrategy<InputRecord> watermarks) {
+        return sources.create(env, watermarks)
+                .map(new InjectedFailure())
+                .name("Injected failure")
+                .uid("injected-failure");
+    }
+
+    /** Must follow the real sources: the pipeline picks live or replay watermarks by it. */
+    @Override
+    public boolean bounded() {
+        return sources.bounded();
+    }
+}
