@@ -1,9 +1,9 @@
 package io.warroom.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Entry point of {@code warroom.jar}. */
 @Command(name = "warroom", mixinStandardHelpOptions = true, version = "warroom 0.1.0",

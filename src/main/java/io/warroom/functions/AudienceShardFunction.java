@@ -9,6 +9,7 @@ import io.warroom.model.ChannelStats;
 import io.warroom.model.Keys;
 import io.warroom.model.MinuteStats;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.datasketches.hll.HllSketch;
@@ -18,6 +19,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -101,11 +103,7 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
             }
             case REFUND -> st.refundedCents += signal.amountCents();
         }
-        st.dirty = true;
-        if (st.flushTimer == 0) {
-            st.flushTimer = ctx.timerService().currentProcessingTime() + settings.statsIntervalMillis();
-            ctx.timerService().registerProcessingTimeTimer(st.flushTimer);
-        }
+        st.markChanged(ctx.timerService(), settings.statsIntervalMillis());
         state.update(st);
     }
 
@@ -116,17 +114,15 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
             return;
         }
         String campaignId = Keys.campaignOf(ctx.getCurrentKey());
-        boolean processingTime = ctx.timeDomain() == org.apache.flink.streaming.api.TimeDomain.PROCESSING_TIME;
-        if (processingTime) {
-            st.flushTimer = 0;
-        }
-        if (st.dirty) {
+        boolean closing = ctx.timeDomain() == TimeDomain.EVENT_TIME
+                && timestamp >= cleanupTime(campaigns.get(campaignId));
+        // Both clocks flush: processing time for freshness, event time before each pacing checkpoint and at the end.
+        boolean changed = ctx.timeDomain() == TimeDomain.PROCESSING_TIME ? st.takeChanges() : st.takeChangesNow();
+        if (changed) {
             out.collect(drain(st, campaignId, Integer.parseInt(Keys.partOf(ctx.getCurrentKey()))));
         }
-        if (!processingTime && timestamp >= cleanupTime(campaigns.get(campaignId))) {
-            if (st.flushTimer != 0) {
-                ctx.timerService().deleteProcessingTimeTimer(st.flushTimer);
-            }
+        if (closing) {
+            st.cancel(ctx.timerService());
             state.clear();
             uv.clear();
             buyers.clear();
@@ -194,8 +190,7 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
         st.units = 0;
         st.pv = 0;
         st.carts = 0;
-        java.util.Arrays.fill(st.gmvCentsBySegment, 0);
-        st.dirty = false;
+        Arrays.fill(st.gmvCentsBySegment, 0);
         return delta;
     }
 }

@@ -1,7 +1,7 @@
 package io.warroom.functions;
 
 /** Keyed state of one campaign's totals (a Flink POJO). */
-public class CampaignState {
+public class CampaignState extends ThrottledEmission {
     public long gmvCents;
     public long refundedCents;
     public long orders;
@@ -17,8 +17,6 @@ public class CampaignState {
     /** Outcome of each evaluated pacing checkpoint. */
     public boolean[] behindAtCheckpoint;
     public long behindSince = ItemState.INACTIVE;
-    public boolean dirty;
-    public long flushTimer;
 
     public CampaignState() {}
 }

@@ -80,7 +80,7 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
         if (delta.shard() != CampaignDelta.BOOTSTRAP_SHARD) {
             add(st, delta);
         }
-        markDirty(st, ctx);
+        st.markChanged(ctx.timerService(), settings.statsIntervalMillis());
         state.update(st);
     }
 
@@ -92,9 +92,7 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
         }
         String campaignId = ctx.getCurrentKey();
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            st.flushTimer = 0;
-            if (st.dirty) {
-                st.dirty = false;
+            if (st.takeChanges()) {
                 out.collect(snapshot(st, campaignId, ctx, false));
             }
             state.update(st);
@@ -104,9 +102,7 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
         boolean evaluated = evaluateCheckpoints(timestamp, st, campaign, ctx);
         if (timestamp >= campaign.end() + settings.retentionMillis()) {
             out.collect(snapshot(st, campaignId, ctx, true));
-            if (st.flushTimer != 0) {
-                ctx.timerService().deleteProcessingTimeTimer(st.flushTimer);
-            }
+            st.cancel(ctx.timerService());
             state.clear();
             minutes.clear();
             changedMinutes.clear();
@@ -114,7 +110,7 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
             return;
         }
         if (evaluated) {
-            st.dirty = false;
+            st.takeChangesNow();
             out.collect(snapshot(st, campaignId, ctx, false));
         }
         state.update(st);
@@ -174,14 +170,6 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
             sum += st.gmvCentsBySegment[i];
         }
         return sum;
-    }
-
-    private void markDirty(CampaignState st, Context ctx) {
-        st.dirty = true;
-        if (st.flushTimer == 0) {
-            st.flushTimer = ctx.timerService().currentProcessingTime() + settings.statsIntervalMillis();
-            ctx.timerService().registerProcessingTimeTimer(st.flushTimer);
-        }
     }
 
     private CampaignStats snapshot(CampaignState st, String campaignId, Context ctx, boolean closed) throws Exception {

@@ -12,6 +12,7 @@ import io.warroom.model.RejectReason;
 import io.warroom.model.RejectedRecord;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -74,7 +75,7 @@ public final class InputRouter extends ProcessFunction<InputRecord, ItemSignal> 
         }
     }
 
-    private void route(long ts, Collector<ItemSignal> out, java.util.function.Function<CampaignDefinition, ItemSignal> signal) {
+    private void route(long ts, Collector<ItemSignal> out, Function<CampaignDefinition, ItemSignal> signal) {
         var matching = campaigns.at(ts);
         if (matching.isEmpty()) {
             outsideCampaigns.inc();

@@ -1,7 +1,7 @@
 package io.warroom.functions;
 
 /** Keyed state of one item in one campaign (a Flink POJO); sketches and dedup sets live in their own state. */
-public class ItemState {
+public class ItemState extends ThrottledEmission {
     public static final long INACTIVE = Long.MIN_VALUE;
 
     public long pv;
@@ -21,10 +21,6 @@ public class ItemState {
     public long[] gmvBeforeCheckpoint;
     public int checkpointsEvaluated;
     public long behindSince = INACTIVE;
-
-    public boolean dirty;
-    /** Pending processing-time emission, or 0. */
-    public long flushTimer;
 
     public ItemState() {}
 }

@@ -140,7 +140,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
                 return;
             }
         }
-        markDirty(st, ctx);
+        st.markChanged(ctx.timerService(), settings.statsIntervalMillis());
         state.update(st);
     }
 
@@ -153,9 +153,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
         String campaignId = Keys.campaignOf(ctx.getCurrentKey());
         String itemId = Keys.partOf(ctx.getCurrentKey());
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
-            st.flushTimer = 0;
-            if (st.dirty) {
-                st.dirty = false;
+            if (st.takeChanges()) {
                 out.collect(snapshot(st, campaignId, itemId, ctx, false));
             }
             state.update(st);
@@ -166,9 +164,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
         changed |= evaluateCheckpoints(timestamp, st, campaign, itemId, ctx);
         if (timestamp >= cleanupTime(campaign)) {
             out.collect(snapshot(st, campaignId, itemId, ctx, true));
-            if (st.flushTimer != 0) {
-                ctx.timerService().deleteProcessingTimeTimer(st.flushTimer);
-            }
+            st.cancel(ctx.timerService());
             state.clear();
             uv.clear();
             buyers.clear();
@@ -178,7 +174,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
             return;
         }
         if (changed) {
-            markDirty(st, ctx);
+            st.markChanged(ctx.timerService(), settings.statsIntervalMillis());
         }
         state.update(st);
     }
@@ -272,14 +268,6 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
             changed = true;
         }
         return changed;
-    }
-
-    private void markDirty(ItemState st, Context ctx) {
-        st.dirty = true;
-        if (st.flushTimer == 0) {
-            st.flushTimer = ctx.timerService().currentProcessingTime() + settings.statsIntervalMillis();
-            ctx.timerService().registerProcessingTimeTimer(st.flushTimer);
-        }
     }
 
     private ItemStats snapshot(ItemState st, String campaignId, String itemId, Context ctx, boolean closed)

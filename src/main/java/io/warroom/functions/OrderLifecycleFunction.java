@@ -4,6 +4,7 @@ import io.warroom.config.CampaignCatalog;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.OrderEffect;
 import io.warroom.model.OrderEvent;
+import io.warroom.model.OrderLine;
 import io.warroom.model.OrderStatus;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -131,7 +132,7 @@ public final class OrderLifecycleFunction extends KeyedProcessFunction<String, O
         }
     }
 
-    private static OrderEffect effect(OrderEffect.Kind kind, OrderEvent event, io.warroom.model.OrderLine[] lines) {
+    private static OrderEffect effect(OrderEffect.Kind kind, OrderEvent event, OrderLine[] lines) {
         return new OrderEffect(kind, event.orderId(), event.userId(), event.ts(), lines);
     }
 }

@@ -1,7 +1,7 @@
 package io.warroom.functions;
 
 /** Keyed state of one audience shard of a campaign (a Flink POJO): increments not yet sent to the campaign. */
-public class ShardState {
+public class ShardState extends ThrottledEmission {
     public long gmvCents;
     public long refundedCents;
     public long orders;
@@ -10,8 +10,6 @@ public class ShardState {
     public long carts;
     public long[] gmvCentsBySegment;
     public int channels;
-    public boolean dirty;
-    public long flushTimer;
 
     public ShardState() {}
 }
