@@ -39,37 +39,45 @@ final class RunCommand implements Callable<Integer> {
             description = "Kafka brokers.")
     String bootstrapServers;
 
-    @Option(names = "--group-id", defaultValue = "warroom", description = "Consumer group (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--group-id", paramLabel = "GROUP", defaultValue = "warroom",
+            description = "Consumer group (default: ${DEFAULT-VALUE}).")
     String groupId;
 
-    @Option(names = "--topic-clicks", defaultValue = "clicks", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--topic-clicks", paramLabel = "TOPIC", defaultValue = "clicks",
+            description = "Topic (default: ${DEFAULT-VALUE}).")
     String clicksTopic;
 
-    @Option(names = "--topic-carts", defaultValue = "carts", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--topic-carts", paramLabel = "TOPIC", defaultValue = "carts",
+            description = "Topic (default: ${DEFAULT-VALUE}).")
     String cartsTopic;
 
-    @Option(names = "--topic-orders", defaultValue = "orders", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--topic-orders", paramLabel = "TOPIC", defaultValue = "orders",
+            description = "Topic (default: ${DEFAULT-VALUE}).")
     String ordersTopic;
 
-    @Option(names = "--topic-inventory", defaultValue = "inventory", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--topic-inventory", paramLabel = "TOPIC", defaultValue = "inventory",
+            description = "Topic (default: ${DEFAULT-VALUE}).")
     String inventoryTopic;
 
-    @Option(names = "--topic-stats", defaultValue = "campaign-stats", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--topic-stats", paramLabel = "TOPIC", defaultValue = "campaign-stats",
+            description = "Topic (default: ${DEFAULT-VALUE}).")
     String statsTopic;
 
-    @Option(names = "--topic-alerts", defaultValue = "campaign-alerts", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--topic-alerts", paramLabel = "TOPIC", defaultValue = "campaign-alerts",
+            description = "Topic (default: ${DEFAULT-VALUE}).")
     String alertsTopic;
 
-    @Option(names = "--topic-rejected", defaultValue = "rejected-events",
-            description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--topic-rejected", paramLabel = "TOPIC", defaultValue = "rejected-events",
+            description = "Topic (default: ${DEFAULT-VALUE}).")
     String rejectedTopic;
 
-    @Option(names = "--checkpoint-interval", defaultValue = "10s", converter = DurationConverter.class,
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
             description = "Exactly-once checkpoint interval; output becomes visible at each checkpoint "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
-    @Option(names = "--checkpoint-dir", defaultValue = "file:///tmp/warroom/checkpoints",
+    @Option(names = "--checkpoint-dir", paramLabel = "URI", defaultValue = "file:///tmp/warroom/checkpoints",
             description = "Where checkpoints are kept (default: ${DEFAULT-VALUE}).")
     String checkpointDir;
 
@@ -77,12 +85,13 @@ final class RunCommand implements Callable<Integer> {
             description = "Start from this retained checkpoint or savepoint.")
     String restorePath;
 
-    @Option(names = "--transactional-id-prefix", defaultValue = "warroom",
+    @Option(names = "--transactional-id-prefix", paramLabel = "PREFIX", defaultValue = "warroom",
             description = "Prefix of the Kafka transactional ids; unique per job on a cluster "
                     + "(default: ${DEFAULT-VALUE}).")
     String transactionalIdPrefix;
 
-    @Option(names = "--transaction-timeout", defaultValue = "10min", converter = DurationConverter.class,
+    @Option(names = "--transaction-timeout", paramLabel = "DURATION", defaultValue = "10min",
+            converter = DurationConverter.class,
             description = "Kafka transaction timeout; below the broker's transaction.max.timeout.ms "
                     + "(default: ${DEFAULT-VALUE}).")
     Duration transactionTimeout;
