@@ -7,7 +7,8 @@ import org.apache.flink.configuration.Configuration;
 
 /** Typed options of the monitor pipeline, settable from the command line or a Flink configuration. */
 public final class MonitorOptions {
-    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions.key("warroom.watermark.out-of-orderness")
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = ConfigOptions
+            .key("warroom.watermark.out-of-orderness")
             .durationType()
             .defaultValue(Duration.ofSeconds(5))
             .withDescription("How far out of event-time order input may arrive and still be applied in order.");

@@ -5,7 +5,14 @@ package io.warroom.model;
  * one order effect. Shards are chosen by a hash of the user id, so each user's distinct count lives in one shard.
  */
 public record AudienceSignal(
-        Kind kind, String campaignId, int shard, long ts, String userId, String channel, long quantity, long amountCents) {
+        Kind kind,
+        String campaignId,
+        int shard,
+        long ts,
+        String userId,
+        String channel,
+        long quantity,
+        long amountCents) {
 
     public enum Kind {
         CLICK,

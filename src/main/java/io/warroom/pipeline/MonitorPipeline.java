@@ -73,7 +73,8 @@ public final class MonitorPipeline {
                 .process(new OrderLifecycleFunction(campaigns, settings))
                 .name("Order lifecycle")
                 .uid("order-lifecycle");
-        SingleOutputStreamOperator<ItemSignal> orderSignals = effects.process(new OrderEffectRouter(campaigns, settings))
+        SingleOutputStreamOperator<ItemSignal> orderSignals = effects
+                .process(new OrderEffectRouter(campaigns, settings))
                 .name("Route order effects")
                 .uid("route-order-effects");
 
