@@ -13,6 +13,8 @@ public class ItemState extends ThrottledEmission {
 
     public boolean stockKnown;
     public long stock;
+    /** Event time of the stock level set last (configured stock or snapshot); older changes are superseded. */
+    public long stockSetAt = INACTIVE;
     /** Fire time of the active STOCK_LOW alert, or {@link #INACTIVE}. */
     public long stockLowSince = INACTIVE;
     public long stockOutSince = INACTIVE;

@@ -209,16 +209,18 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
         pendingStock.remove(timestamp);
         due.sort(STOCK_ORDER);
         for (ItemSignal signal : due) {
+            if (timestamp < st.stockSetAt) {
+                // Late beyond the out-of-orderness bound, and older than the level set last: in event-time order
+                // that level already includes this change.
+                continue;
+            }
             switch (signal.kind()) {
-                case INIT -> {
+                case INIT, INVENTORY -> {
                     if (signal.quantity() >= 0) {
                         st.stockKnown = true;
                         st.stock = signal.quantity();
+                        st.stockSetAt = timestamp;
                     }
-                }
-                case INVENTORY -> {
-                    st.stockKnown = true;
-                    st.stock = signal.quantity();
                 }
                 case RESERVE -> st.stock -= st.stockKnown ? signal.quantity() : 0;
                 case RELEASE -> st.stock += st.stockKnown ? signal.quantity() : 0;

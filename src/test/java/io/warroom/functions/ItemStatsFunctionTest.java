@@ -136,6 +136,21 @@ class ItemStatsFunctionTest {
     }
 
     @Test
+    void aReservationLaterThanTheBoundButOlderThanTheLastSnapshotIsAlreadyInIt() throws Exception {
+        push(init(SHIRT, 10));
+        push(inventory(SHIRT, T3, 7));
+        harness.processWatermark(T3);
+        assertThat(flush()).containsExactly(expected(SHIRT).stock(7).watermark(T3).build());
+
+        // Arrives after the watermark passed T3; the warehouse's count at T3 already reflects it.
+        push(reserve("late", SHIRT, T2, 2));
+        push(reserve("fresh", SHIRT, T4, 1));
+        harness.processWatermark(T4);
+
+        assertThat(flush()).containsExactly(expected(SHIRT).stock(6).watermark(T4).build());
+    }
+
+    @Test
     void stockChangesApplyInEventTimeOrderWhateverTheArrivalOrder() throws Exception {
         push(init(SHIRT, 10));
         push(inventory(SHIRT, T3, 7));
