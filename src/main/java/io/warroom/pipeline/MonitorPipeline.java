@@ -78,7 +78,12 @@ public final class MonitorPipeline {
                 .name("Route order effects")
                 .uid("route-order-effects");
 
-        SingleOutputStreamOperator<ItemStats> itemStats = routed.union(orderSignals, itemBootstrap(env))
+        DataStream<ItemSignal> itemSignals = routed.union(orderSignals);
+        DataStream<ItemSignal> configuredItems = itemBootstrap(env);
+        if (configuredItems != null) {
+            itemSignals = itemSignals.union(configuredItems);
+        }
+        SingleOutputStreamOperator<ItemStats> itemStats = itemSignals
                 .keyBy(ItemSignal::key)
                 .process(new ItemStatsFunction(campaigns, settings))
                 .name("Item stats")
@@ -102,7 +107,10 @@ public final class MonitorPipeline {
         return new MonitorStreams(itemStats, campaignStats, alerts, routed.getSideOutput(InputRouter.REJECTED));
     }
 
-    /** Opens every item listed in a campaign file at the campaign's start, with its configured stock if any. */
+    /**
+     * Opens every item listed in a campaign file at the campaign's start, with its configured stock if any; null
+     * when no campaign lists items (a source of no elements fails at run time).
+     */
     private DataStream<ItemSignal> itemBootstrap(StreamExecutionEnvironment env) {
         List<ItemSignal> signals = new ArrayList<>();
         for (CampaignDefinition campaign : campaigns.all()) {
@@ -111,6 +119,9 @@ public final class MonitorPipeline {
                 signals.add(ItemSignal.stockOnly(ItemSignal.Kind.INIT, campaign.campaignId(), item.itemId(),
                         campaign.start(), null, stock));
             }
+        }
+        if (signals.isEmpty()) {
+            return null;
         }
         return bootstrap(env, signals, TypeInformation.of(ItemSignal.class), "Campaign items");
     }

@@ -47,6 +47,25 @@ class WarroomCliIT {
     }
 
     @Test
+    void aCampaignWithoutItemSettingsStillCountsEveryItem() throws Exception {
+        Path campaign = Files.writeString(dir.resolve("plain.yaml"), """
+                campaign_id: plain
+                start: "2026-11-11T00:00:00+08:00"
+                end: "2026-11-12T00:00:00+08:00"
+                gmv_target: "100.00"
+                """);
+        Path report = dir.resolve("plain.json");
+
+        int exit = run("replay", "--campaign", campaign.toString(), "--input", "samples/double11-mini", "--report",
+                report.toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        JsonNode json = Json.readTree(Files.readAllBytes(report));
+        assertThat(json.at("/campaigns/0/items")).hasSizeGreaterThan(10);
+        assertThat(json.at("/campaigns/0/items/0/stock_remaining").isNull()).isTrue();
+    }
+
+    @Test
     void aBadCampaignFileIsRefusedNamingFileFieldAndProblem() throws Exception {
         Path campaign = Files.writeString(dir.resolve("bad.yaml"), """
                 campaign_id: bad

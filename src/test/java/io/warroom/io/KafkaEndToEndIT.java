@@ -68,12 +68,14 @@ class KafkaEndToEndIT {
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1)
-            .setNumberSlotsPerTaskManager(PARALLELISM)
+            // The sale's job and the idle-input job run side by side.
+            .setNumberSlotsPerTaskManager(2 * PARALLELISM)
             .build());
 
     private static final KafkaTopics TOPICS = KafkaTopics.defaults();
 
     private static KafkaClusterTestKit kafka;
+    private static MiniCluster FLINK_CLUSTER;
     private static JobClient job;
     private static CommittedOutput output;
     private static LiveSale sale;
@@ -82,11 +84,10 @@ class KafkaEndToEndIT {
     @BeforeAll
     static void runSaleThroughFailure(@InjectMiniCluster MiniCluster flink) throws Exception {
         InjectedFailure.reset();
+        FLINK_CLUSTER = flink;
         kafka = startKafka();
-        createTopics();
-        // Event time within the last hour, not a fixed date: the sink stamps alerts with their event time, and a
-        // Kafka 4 broker refuses records more than an hour ahead (log.message.timestamp.after.max.ms) while
-        // retention (7 days) may delete old ones.
+        createTopics(TOPICS);
+        // Event time within the last hour, as live traffic would have it.
         long start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(60)).toEpochMilli();
         sale = LiveSale.generate(start, 20261111L);
         job = startMonitor(flink, sale.campaignYaml());
@@ -242,6 +243,58 @@ class KafkaEndToEndIT {
         return BigDecimal.valueOf(cents, 2).toPlainString();
     }
 
+    /**
+     * Live, traffic can stop; a pacing checkpoint must still be evaluated. A few orders arrive, then nothing: every
+     * partition goes idle, and only the wall-clock watermark can carry event time past the checkpoint 15 s ahead.
+     */
+    @Test
+    void aCheckpointIsEvaluatedWhenEveryInputHasGoneQuiet() throws Exception {
+        KafkaTopics topics = new KafkaTopics("idle-clicks", "idle-carts", "idle-orders", "idle-inventory",
+                "idle-stats", "idle-alerts", "idle-rejected");
+        createTopics(topics);
+        Instant now = Instant.now();
+        Instant checkpoint = now.plusSeconds(15).truncatedTo(ChronoUnit.SECONDS);
+        String campaignYaml = """
+                campaign_id: quiet
+                start: "%s"
+                end: "%s"
+                gmv_target: "1000000.00"
+                pacing:
+                  - { at: "%s", share: 0.5 }
+                """.formatted(now.minus(Duration.ofMinutes(10)), now.plus(Duration.ofHours(1)), checkpoint);
+        Configuration config = new Configuration();
+        config.set(MonitorOptions.IDLE_TIMEOUT, Duration.ofSeconds(2));
+        StreamExecutionEnvironment env = new TestStreamEnvironment(
+                FLINK_CLUSTER, config, PARALLELISM, List.of(), List.of());
+        env.enableCheckpointing(CHECKPOINT_INTERVAL.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        String bootstrap = kafka.bootstrapServers();
+        new MonitorPipeline(new CampaignCatalog(List.of(CampaignLoader.parse("quiet.yaml",
+                        campaignYaml.getBytes(StandardCharsets.UTF_8)))), MonitorOptions.settings(config))
+                .assemble(env, new KafkaInputs(bootstrap, "warroom-idle", topics),
+                        new KafkaOutputs(bootstrap, topics, "warroom-idle", Duration.ofMinutes(1)));
+        JobClient idleJob = env.executeAsync("warroom idle inputs");
+        try (KafkaProducer<String, String> producer = producer();
+                CommittedOutput idleOutput = new CommittedOutput(bootstrap, topics, PARTITIONS)) {
+            long paidAt = now.minusSeconds(30).toEpochMilli();
+            for (int i = 0; i < 3; i++) {
+                producer.send(new ProducerRecord<>("idle-orders", i % PARTITIONS, "o" + i, """
+                        {"order_id":"o%d","ts":%d,"user_id":"u%d","status":"paid",                        "lines":[{"item_id":"sku-1","quantity":1,"unit_price":"10.00"}]}"""
+                        .formatted(i, paidAt, i))).get();
+            }
+
+            boolean evaluated = idleOutput.awaitUntil(Duration.ofSeconds(90), () -> idleOutput.alerts.stream()
+                    .anyMatch(a -> a.path("type").asText().equals("TARGET_SHORTFALL")));
+
+            assertThat(evaluated).as("TARGET_SHORTFALL at the checkpoint while no input moves; now %d, latest %s",
+                    System.currentTimeMillis(), idleOutput.latestCampaign("quiet")).isTrue();
+            JsonNode alert = idleOutput.alerts.get(0);
+            assertThat(alert.path("fired_at").asLong()).isEqualTo(checkpoint.toEpochMilli());
+            assertThat(alert.path("observed").asText()).isEqualTo("30.00");
+        } finally {
+            idleJob.cancel().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     private static KafkaClusterTestKit startKafka() throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder()
                 .setCombined(true)
@@ -265,13 +318,13 @@ class KafkaEndToEndIT {
         return cluster;
     }
 
-    private static void createTopics() throws Exception {
+    private static void createTopics(KafkaTopics names) throws Exception {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (Admin admin = Admin.create(props)) {
             List<NewTopic> topics = new ArrayList<>();
-            for (String topic : List.of(TOPICS.clicks(), TOPICS.carts(), TOPICS.orders(), TOPICS.inventory(),
-                    TOPICS.stats(), TOPICS.alerts(), TOPICS.rejected())) {
+            for (String topic : List.of(names.clicks(), names.carts(), names.orders(), names.inventory(),
+                    names.stats(), names.alerts(), names.rejected())) {
                 topics.add(new NewTopic(topic, PARTITIONS, (short) 1));
             }
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
