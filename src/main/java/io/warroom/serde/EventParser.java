@@ -34,7 +34,7 @@ public final class EventParser {
     /** Dead-letter records keep at most this much of the payload. */
     public static final int MAX_KEPT_PAYLOAD = 16 * 1024;
 
-    private static final Pattern PRICE_TEXT = Pattern.compile("\\d{1,15}(\\.\\d{1,2})?");
+    private static final Pattern PRICE_TEXT = Pattern.compile("\\d{1,15}(\\.\\d{1,15})?");
 
     private EventParser() {}
 

@@ -10,7 +10,9 @@ public final class Money {
     private Money() {}
 
     /**
-     * Converts a non-negative decimal with at most two fraction digits (as written) to cents.
+     * Converts a non-negative decimal with at most two fraction digits to cents. Digits are counted by value, so
+     * {@code 19.900} is 19.90 (JSON numbers lose trailing zeros in parsing anyway, and quoting must not change the
+     * verdict), while {@code 1.005} is refused: it would need rounding.
      *
      * @throws IllegalArgumentException with a message fit for a dead-letter record or a config error
      */
@@ -18,7 +20,7 @@ public final class Money {
         if (value.signum() < 0) {
             throw new IllegalArgumentException("must not be negative");
         }
-        if (value.scale() > 2) {
+        if (value.scale() > 2 && value.stripTrailingZeros().scale() > 2) {
             throw new IllegalArgumentException("must have at most 2 fraction digits");
         }
         try {

@@ -267,7 +267,9 @@ class EventParserTest {
                 Arguments.of("5", 500L),
                 Arguments.of("\"5\"", 500L),
                 Arguments.of("0", 0L),
-                Arguments.of("\"0.01\"", 1L));
+                Arguments.of("\"0.01\"", 1L),
+                Arguments.of("\"19.900\"", 1990L),
+                Arguments.of("19.900", 1990L));
     }
 
     // ---- refused records ----

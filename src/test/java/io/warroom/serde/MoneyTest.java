@@ -65,9 +65,12 @@ class MoneyTest {
     void toCentsRefusesMoreThanTwoFractionDigits() {
         assertThatIllegalArgumentException().isThrownBy(() -> Money.toCents(new BigDecimal("1.005")))
                 .withMessage("must have at most 2 fraction digits");
-        // as written: a trailing zero is still a third digit
-        assertThatIllegalArgumentException().isThrownBy(() -> Money.toCents(new BigDecimal("1.000")))
-                .withMessage("must have at most 2 fraction digits");
+    }
+
+    @Test
+    void trailingZerosAreNotFractionDigits() {
+        assertThat(Money.toCents(new BigDecimal("1.000"))).isEqualTo(100);
+        assertThat(Money.parseCents("19.900")).isEqualTo(1990);
     }
 
     @Test
