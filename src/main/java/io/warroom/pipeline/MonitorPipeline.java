@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -57,6 +59,11 @@ public final class MonitorPipeline {
     }
 
     public MonitorStreams build(StreamExecutionEnvironment env, MonitorSources sources) {
+        // Every type on the way has a Flink serializer (records as POJOs, sketches with their own); a type falling
+        // back to Kryo would be slow and fragile across versions, so it fails the build of the job instead.
+        Configuration serialization = new Configuration();
+        serialization.set(PipelineOptions.GENERIC_TYPES, false);
+        env.configure(serialization);
         WatermarkStrategy<InputRecord> watermarks =
                 sources.bounded() ? Watermarks.replay(settings) : Watermarks.live(settings);
         DataStream<InputRecord> input = sources.create(env, watermarks);
