@@ -1,11 +1,12 @@
 package io.warroom.functions;
 
+import static io.warroom.testkit.TestTimes.at;
+import static io.warroom.testkit.TestTimes.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignConfigException;
-import io.warroom.config.CampaignLoader;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
@@ -14,13 +15,10 @@ import io.warroom.model.CampaignStats;
 import io.warroom.model.ChannelStats;
 import io.warroom.model.MinuteStats;
 import io.warroom.model.PacingStatus;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
+import io.warroom.testkit.KeyedHarness;
+import io.warroom.testkit.TestCampaigns;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -51,13 +49,8 @@ class CampaignStatsFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new CampaignStatsFunction(catalog(), SETTINGS)),
-                CampaignDelta::campaignId,
-                BasicTypeInfo.STRING_TYPE_INFO);
-        harness.open();
+        harness = KeyedHarness.open(new CampaignStatsFunction(catalog(), SETTINGS), CampaignDelta::campaignId);
         processingTime = 0;
-        harness.setProcessingTime(processingTime);
     }
 
     @AfterEach
@@ -359,25 +352,7 @@ class CampaignStatsFunctionTest {
     }
 
     private static CampaignCatalog catalog() throws CampaignConfigException {
-        String yaml = """
-                campaign_id: c1
-                start: "2026-11-11T10:00:00Z"
-                end: "2026-11-11T12:00:00Z"
-                gmv_target: "1000.00"
-                shortfall_tolerance: 0.10
-                pacing:
-                  - { at: "2026-11-11T10:30:00Z", share: 0.25 }
-                  - { at: "2026-11-11T11:00:00Z", share: 0.50 }
-                  - { at: "2026-11-11T12:00:00Z", share: 1.0 }
-                """;
-        return new CampaignCatalog(List.of(CampaignLoader.parse("c1.yaml", yaml.getBytes(StandardCharsets.UTF_8))));
+        return TestCampaigns.catalog(TestCampaigns.PACED);
     }
 
-    private static long at(String iso) {
-        return Instant.parse(iso).toEpochMilli();
-    }
-
-    private static long minutes(long n) {
-        return Duration.ofMinutes(n).toMillis();
-    }
 }

@@ -1,24 +1,22 @@
 package io.warroom.functions;
 
+import static io.warroom.testkit.TestTimes.at;
+import static io.warroom.testkit.TestTimes.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignConfigException;
-import io.warroom.config.CampaignLoader;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
 import io.warroom.model.AudienceSignal;
 import io.warroom.model.ItemSignal;
 import io.warroom.model.ItemStats;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
+import io.warroom.testkit.KeyedHarness;
+import io.warroom.testkit.TestCampaigns;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
@@ -51,13 +49,8 @@ class ItemStatsFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new ItemStatsFunction(catalog(), SETTINGS)),
-                ItemSignal::key,
-                BasicTypeInfo.STRING_TYPE_INFO);
-        harness.open();
+        harness = KeyedHarness.open(new ItemStatsFunction(catalog(), SETTINGS), ItemSignal::key);
         processingTime = 0;
-        harness.setProcessingTime(processingTime);
     }
 
     @AfterEach
@@ -435,14 +428,7 @@ class ItemStatsFunctionTest {
                   - { item_id: shirt, stock: 10, safety_stock: 3, gmv_target: "200.00" }
                   - { item_id: cap }
                 """;
-        return new CampaignCatalog(List.of(CampaignLoader.parse("c1.yaml", yaml.getBytes(StandardCharsets.UTF_8))));
+        return TestCampaigns.catalog(yaml);
     }
 
-    private static long at(String iso) {
-        return Instant.parse(iso).toEpochMilli();
-    }
-
-    private static long minutes(long n) {
-        return Duration.ofMinutes(n).toMillis();
-    }
 }

@@ -1,21 +1,18 @@
 package io.warroom.functions;
 
+import static io.warroom.testkit.TestTimes.at;
+import static io.warroom.testkit.TestTimes.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignConfigException;
-import io.warroom.config.CampaignLoader;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.OrderEffect;
 import io.warroom.model.OrderEvent;
 import io.warroom.model.OrderLine;
 import io.warroom.model.OrderStatus;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import io.warroom.testkit.KeyedHarness;
+import io.warroom.testkit.TestCampaigns;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,11 +37,7 @@ class OrderLifecycleFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new OrderLifecycleFunction(catalog(), SETTINGS)),
-                OrderEvent::orderId,
-                BasicTypeInfo.STRING_TYPE_INFO);
-        harness.open();
+        harness = KeyedHarness.open(new OrderLifecycleFunction(catalog(), SETTINGS), OrderEvent::orderId);
     }
 
     @AfterEach
@@ -258,14 +251,7 @@ class OrderLifecycleFunctionTest {
                 end: "2026-11-11T12:00:00Z"
                 gmv_target: "1000.00"
                 """;
-        return new CampaignCatalog(List.of(CampaignLoader.parse("c1.yaml", yaml.getBytes(StandardCharsets.UTF_8))));
+        return TestCampaigns.catalog(yaml);
     }
 
-    private static long at(String iso) {
-        return Instant.parse(iso).toEpochMilli();
-    }
-
-    private static long minutes(long n) {
-        return Duration.ofMinutes(n).toMillis();
-    }
 }
