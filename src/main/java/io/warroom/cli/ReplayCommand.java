@@ -6,6 +6,7 @@ import io.warroom.config.MonitorOptions;
 import io.warroom.config.MonitorSettings;
 import io.warroom.io.FileInputs;
 import io.warroom.io.ReplaySinks;
+import io.warroom.metrics.PrometheusEndpoint;
 import io.warroom.pipeline.MonitorPipeline;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -44,6 +45,10 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Where to write rejected records (default: next to the report, <report>.rejected.jsonl).")
     Path rejected;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Also serve the metrics in Prometheus format on this port while replaying (default: off).")
+    Integer metricsPort;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -66,6 +71,14 @@ final class ReplayCommand implements Callable<Integer> {
                         + ".rejected.jsonl");
 
         Configuration config = monitor.configuration();
+        if (metricsPort != null) {
+            try {
+                PrometheusEndpoint.enable(config, metricsPort);
+            } catch (IllegalStateException e) {
+                err.println(e.getMessage());
+                return 2;
+            }
+        }
         MonitorSettings settings = MonitorOptions.settings(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);

@@ -6,6 +6,7 @@ import io.warroom.config.MonitorOptions;
 import io.warroom.io.KafkaInputs;
 import io.warroom.io.KafkaOutputs;
 import io.warroom.io.KafkaTopics;
+import io.warroom.metrics.PrometheusEndpoint;
 import io.warroom.pipeline.MonitorPipeline;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -101,6 +102,10 @@ final class RunCommand implements Callable<Integer> {
                     + "out-of-orderness bound (default: on). Turn off to feed historical events live.")
     boolean wallClockWatermark;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9249",
+            description = "Port of the Prometheus metrics endpoint of the embedded Flink (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
     @Override
     public Integer call() throws Exception {
         CampaignCatalog campaigns;
@@ -115,6 +120,12 @@ final class RunCommand implements Callable<Integer> {
                 alertsTopic, rejectedTopic);
         Configuration config = monitor.configuration();
         config.set(MonitorOptions.WALL_CLOCK_WATERMARK, wallClockWatermark);
+        try {
+            PrometheusEndpoint.enable(config, metricsPort);
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 2;
+        }
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
         config.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);

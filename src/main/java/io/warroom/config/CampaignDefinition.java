@@ -3,6 +3,7 @@ package io.warroom.config;
 import io.warroom.serde.Money;
 import java.io.Serializable;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
 import java.util.Map;
 
@@ -65,6 +66,29 @@ public record CampaignDefinition(
             }
         }
         return lo;
+    }
+
+    /**
+     * Planned cumulative share of the target at any time: 0 at the start, each checkpoint's share at its time,
+     * linear in between, and the last share after the last checkpoint (0 without a pacing plan). For display: 16
+     * significant digits; alerts compare against the exact checkpoint values.
+     */
+    public BigDecimal plannedShareAt(long ts) {
+        if (pacing.isEmpty() || ts <= start) {
+            return BigDecimal.ZERO;
+        }
+        long fromTs = start;
+        BigDecimal fromShare = BigDecimal.ZERO;
+        for (PacingCheckpoint checkpoint : pacing) {
+            if (ts < checkpoint.at()) {
+                BigDecimal progress = BigDecimal.valueOf(ts - fromTs)
+                        .divide(BigDecimal.valueOf(checkpoint.at() - fromTs), MathContext.DECIMAL64);
+                return fromShare.add(checkpoint.share().subtract(fromShare).multiply(progress));
+            }
+            fromTs = checkpoint.at();
+            fromShare = checkpoint.share();
+        }
+        return fromShare;
     }
 
     /** Planned cumulative gmv at checkpoint {@code k} of a target, exact. */

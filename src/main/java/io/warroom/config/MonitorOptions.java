@@ -54,6 +54,17 @@ public final class MonitorOptions {
             .defaultValue(32)
             .withDescription("Distinct channels tracked per campaign shard; further channels count as 'other'.");
 
+    public static final ConfigOption<Integer> TOP_ITEMS = ConfigOptions.key("warroom.metrics.top-items")
+            .intType()
+            .defaultValue(20)
+            .withDescription("Items with the highest gmv watched in metrics, besides those in the campaign file.");
+
+    public static final ConfigOption<Integer> MAX_ITEM_SERIES = ConfigOptions.key("warroom.metrics.max-item-series")
+            .intType()
+            .defaultValue(200)
+            .withDescription("Most items per campaign that ever get metric series (items leaving the top keep "
+                    + "theirs); keeps label sets bounded.");
+
     private MonitorOptions() {}
 
     public static MonitorSettings settings(Configuration config) {
@@ -66,6 +77,8 @@ public final class MonitorOptions {
                 config.get(AUDIENCE_SHARDS),
                 config.get(ITEM_SKETCH_LG_K),
                 config.get(SHARD_SKETCH_LG_K),
-                config.get(MAX_CHANNELS));
+                config.get(MAX_CHANNELS),
+                config.get(TOP_ITEMS),
+                config.get(MAX_ITEM_SERIES));
     }
 }

@@ -13,7 +13,9 @@ public record MonitorSettings(
         int audienceShards,
         int itemSketchLgK,
         int shardSketchLgK,
-        int maxChannels)
+        int maxChannels,
+        int topItems,
+        int maxItemSeries)
         implements Serializable {
 
     public MonitorSettings {

@@ -1,5 +1,6 @@
 package io.warroom.io;
 
+import io.warroom.model.MonitorOutput;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warroom.model.AlertEvent;
@@ -30,7 +31,7 @@ public final class ReplayReport {
     private final Map<String, Long> rejectedByStream = new TreeMap<>();
     private long rejected;
 
-    public void add(ReportEntry entry) {
+    public void add(MonitorOutput entry) {
         if (entry.item() != null) {
             ItemStats s = entry.item();
             items.computeIfAbsent(s.campaignId(), k -> new TreeMap<>()).put(s.itemId(), s);

@@ -1,5 +1,6 @@
 package io.warroom.io;
 
+import io.warroom.model.MonitorOutput;
 import io.warroom.serde.Json;
 import io.warroom.serde.OutputJson;
 import java.io.BufferedWriter;
@@ -18,7 +19,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * arrives. Runs with parallelism 1: the report is one file. The report is written to a temporary file and moved in
  * place, so a reader never sees half a report.
  */
-public final class ReplayReportSink implements Sink<ReportEntry> {
+public final class ReplayReportSink implements Sink<MonitorOutput> {
     private final String reportPath;
     private final String rejectedPath;
 
@@ -28,14 +29,14 @@ public final class ReplayReportSink implements Sink<ReportEntry> {
     }
 
     @Override
-    public SinkWriter<ReportEntry> createWriter(WriterInitContext context) throws IOException {
+    public SinkWriter<MonitorOutput> createWriter(WriterInitContext context) throws IOException {
         if (context.getTaskInfo().getNumberOfParallelSubtasks() != 1) {
             throw new IllegalStateException("the replay report sink must run with parallelism 1");
         }
         return new Writer(Paths.get(reportPath), Paths.get(rejectedPath));
     }
 
-    private static final class Writer implements SinkWriter<ReportEntry> {
+    private static final class Writer implements SinkWriter<MonitorOutput> {
         private final Path report;
         private final ReplayReport content = new ReplayReport();
         private final BufferedWriter rejected;
@@ -48,7 +49,7 @@ public final class ReplayReportSink implements Sink<ReportEntry> {
         }
 
         @Override
-        public void write(ReportEntry entry, Context context) throws IOException {
+        public void write(MonitorOutput entry, Context context) throws IOException {
             content.add(entry);
             if (entry.rejected() != null) {
                 rejected.write(Json.toString(OutputJson.rejected(entry.rejected())));

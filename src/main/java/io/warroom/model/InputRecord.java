@@ -27,6 +27,15 @@ public record InputRecord(
         return new InputRecord(null, null, null, null, r);
     }
 
+    /** The stream of an event (not of a rejected record, which names its stream as text). */
+    public StreamKind stream() {
+        if (click != null) return StreamKind.CLICK;
+        if (cart != null) return StreamKind.CART;
+        if (order != null) return StreamKind.ORDER;
+        if (inventory != null) return StreamKind.INVENTORY;
+        throw new IllegalStateException("a rejected record has no event stream");
+    }
+
     /** Event time for watermarking; rejected records never move it. */
     public long eventTime() {
         if (click != null) return click.ts();

@@ -1,7 +1,5 @@
 package io.warroom.model;
 
-import java.util.Locale;
-
 /** The four input streams of the event contract (v1), with their default Kafka topic and replay file names. */
 public enum StreamKind {
     CLICK("clicks"),
@@ -20,7 +18,13 @@ public enum StreamKind {
         return defaultName;
     }
 
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
+    /** The stream with this default name ({@code "clicks"}, ...). */
+    public static StreamKind fromName(String name) {
+        for (StreamKind kind : values()) {
+            if (kind.defaultName.equals(name)) {
+                return kind;
+            }
+        }
+        throw new IllegalArgumentException("no stream " + name);
     }
 }

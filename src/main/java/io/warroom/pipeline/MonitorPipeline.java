@@ -10,6 +10,7 @@ import io.warroom.functions.InputRouter;
 import io.warroom.functions.ItemStatsFunction;
 import io.warroom.functions.OrderEffectRouter;
 import io.warroom.functions.OrderLifecycleFunction;
+import io.warroom.metrics.BusinessMetricsSink;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AudienceSignal;
 import io.warroom.model.CampaignDelta;
@@ -111,7 +112,14 @@ public final class MonitorPipeline {
 
         DataStream<AlertEvent> alerts = itemStats.getSideOutput(ItemStatsFunction.ALERTS)
                 .union(campaignStats.getSideOutput(CampaignStatsFunction.ALERTS));
-        return new MonitorStreams(itemStats, campaignStats, alerts, routed.getSideOutput(InputRouter.REJECTED));
+        MonitorStreams streams =
+                new MonitorStreams(itemStats, campaignStats, alerts, routed.getSideOutput(InputRouter.REJECTED));
+        streams.merged(false)
+                .sinkTo(new BusinessMetricsSink(campaigns, settings.topItems(), settings.maxItemSeries()))
+                .setParallelism(1)
+                .name("Business metrics")
+                .uid("business-metrics");
+        return streams;
     }
 
     /**

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignConfigException;
 import io.warroom.config.CampaignDefinition;
+import io.warroom.config.MonitorOptions;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AudienceSignal;
 import io.warroom.model.CampaignDelta;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,7 +37,7 @@ class AudienceShardFunctionTest {
     private static final long SECOND_CHECKPOINT = at("2026-11-11T11:00:00Z");
     private static final long THIRD_CHECKPOINT = at("2026-11-11T12:00:00Z");
     private static final long END = THIRD_CHECKPOINT;
-    private static final MonitorSettings SETTINGS = withMaxChannels(MonitorSettings.defaults(), MAX_CHANNELS);
+    private static final MonitorSettings SETTINGS = withMaxChannels(MAX_CHANNELS);
     private static final long CLEANUP = END + SETTINGS.retentionMillis();
     private static final long INTERVAL = SETTINGS.statsIntervalMillis();
 
@@ -269,10 +271,10 @@ class AudienceShardFunctionTest {
         }
     }
 
-    private static MonitorSettings withMaxChannels(MonitorSettings s, int maxChannels) {
-        return new MonitorSettings(s.outOfOrdernessMillis(), s.idleTimeoutMillis(), s.wallClockWatermark(),
-                s.statsIntervalMillis(), s.retentionMillis(), s.audienceShards(), s.itemSketchLgK(),
-                s.shardSketchLgK(), maxChannels);
+    private static MonitorSettings withMaxChannels(int maxChannels) {
+        Configuration config = new Configuration();
+        config.set(MonitorOptions.MAX_CHANNELS, maxChannels);
+        return MonitorOptions.settings(config);
     }
 
     private static CampaignCatalog catalog() throws CampaignConfigException {
