@@ -1,0 +1,77 @@
+package io.warroom.generator;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+
+/**
+ * Everything that shapes a generated sale. The same settings (seed included) always produce the same records,
+ * byte for byte.
+ *
+ * @param start the sale's first instant; its offset is also the offset of ISO timestamps in the output
+ * @param duration the simulated period: every event has {@code start <= ts < start + duration}
+ * @param peakRate clicks per simulated second at {@code start} (the midnight spike)
+ * @param baseRate clicks per simulated second the spike decays toward
+ * @param decay time constant of the exponential decay from peak to base
+ * @param items number of items; {@code hitItems} of them are flash-sale hits taking {@code hitShare} of all clicks
+ * @param users size of the user population
+ * @param inventoryInterval how often the warehouse reports the stock of each watched item
+ */
+public record SaleSettings(
+        long seed,
+        OffsetDateTime start,
+        Duration duration,
+        double peakRate,
+        double baseRate,
+        Duration decay,
+        int items,
+        int hitItems,
+        double hitShare,
+        int users,
+        Duration inventoryInterval,
+        DirtSettings dirt) {
+
+    public static final OffsetDateTime DEFAULT_START = OffsetDateTime.parse("2026-11-11T00:00:00+08:00");
+
+    public SaleSettings {
+        if (duration.toMillis() < 1000) {
+            throw new IllegalArgumentException("duration must be at least 1s");
+        }
+        if (!(peakRate > 0) || !(baseRate >= 0) || baseRate > peakRate) {
+            throw new IllegalArgumentException("rates must satisfy 0 <= base rate <= peak rate and peak rate > 0");
+        }
+        if (decay.toMillis() <= 0) {
+            throw new IllegalArgumentException("decay must be positive");
+        }
+        if (items < 1 || hitItems < 0 || hitItems >= items) {
+            throw new IllegalArgumentException("need at least one item, and fewer hit items than items");
+        }
+        if (!(hitShare >= 0 && hitShare < 1)) {
+            throw new IllegalArgumentException("hit share must be in [0, 1)");
+        }
+        if (users < 1) {
+            throw new IllegalArgumentException("need at least one user");
+        }
+        if (inventoryInterval.toMillis() <= 0) {
+            throw new IllegalArgumentException("inventory interval must be positive");
+        }
+    }
+
+    /** The defaults of {@code warroom generate}: a 30-minute Double 11 midnight spike. */
+    public static SaleSettings defaults(long seed) {
+        return new SaleSettings(seed, DEFAULT_START, Duration.ofMinutes(30), 2000, 200, Duration.ofMinutes(5), 2000,
+                2, 0.3, 50_000, Duration.ofMinutes(2), DirtSettings.of(0.01, 3_000, 0.001, 0.002));
+    }
+
+    public long startMillis() {
+        return start.toInstant().toEpochMilli();
+    }
+
+    public long endMillis() {
+        return startMillis() + duration.toMillis();
+    }
+
+    public SaleSettings withDirt(DirtSettings newDirt) {
+        return new SaleSettings(seed, start, duration, peakRate, baseRate, decay, items, hitItems, hitShare, users,
+                inventoryInterval, newDirt);
+    }
+}
