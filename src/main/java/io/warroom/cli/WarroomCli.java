@@ -8,7 +8,10 @@ import picocli.CommandLine;
 /** Entry point of {@code warroom.jar}. */
 @Command(name = "warroom", mixinStandardHelpOptions = true, version = "warroom 0.1.0",
         description = "Real-time campaign monitor for big sales days.",
-        subcommands = {RunCommand.class, ReplayCommand.class, GenerateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class, RunCommand.class, ReplayCommand.class, GenerateCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class WarroomCli implements Runnable {
     @Spec
     CommandSpec spec;

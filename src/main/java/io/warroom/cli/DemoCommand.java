@@ -1,0 +1,318 @@
+package io.warroom.cli;
+
+import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignLoader;
+import io.warroom.config.MonitorOptions;
+import io.warroom.demo.EmbeddedKafka;
+import io.warroom.demo.LiveView;
+import io.warroom.generator.GenerationSummary;
+import io.warroom.generator.KafkaSink;
+import io.warroom.generator.Pacer;
+import io.warroom.generator.ProgressReporter;
+import io.warroom.generator.SaleSettings;
+import io.warroom.generator.TrafficGenerator;
+import io.warroom.io.KafkaInputs;
+import io.warroom.io.KafkaOutputs;
+import io.warroom.io.KafkaTopics;
+import io.warroom.metrics.PrometheusEndpoint;
+import io.warroom.pipeline.MonitorPipeline;
+import io.warroom.serde.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The one-command demo: an embedded Kafka broker, a simulated Double 11 starting now and running in real time, the
+ * monitor on an embedded Flink with its Prometheus endpoint, and a live view in the terminal. Everything runs in
+ * this process and stops on Ctrl-C or at the end of the scenario.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {
+            "Runs a simulated Double 11 through the monitor, all in this process: an embedded Kafka broker, the "
+                    + "traffic generator in real time, the monitor on an embedded Flink, and a live view here.",
+            "Metrics are served for Prometheus on http://localhost:9249/metrics. Stop with Ctrl-C."
+        })
+public final class DemoCommand implements Callable<Integer> {
+    private static final int PARTITIONS = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "5min", converter = DurationConverter.class,
+            description = "Length of the simulated sale (default: ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Option(names = "--speed", paramLabel = "FACTOR", defaultValue = "1.0",
+            description = "Simulated seconds per wall-clock second (default: ${DEFAULT-VALUE}, real time).")
+    double speed;
+
+    @Option(names = "--peak-rate", paramLabel = "EVENTS_PER_S", defaultValue = "300",
+            description = "Traffic at the midnight peak, in events per simulated second (default: ${DEFAULT-VALUE}).")
+    double peakRate;
+
+    @Option(names = "--seed", defaultValue = "11", description = "Seed of the simulation (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            description = "Use this Kafka instead of starting an embedded broker (topics are created if missing).")
+    String bootstrapServers;
+
+    @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "0",
+            description = "Port of the embedded broker (default: any free port).")
+    int kafkaPort;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9249",
+            description = "Port of the Prometheus metrics endpoint (default: ${DEFAULT-VALUE}).")
+    int metricsPort;
+
+    @Option(names = "--refresh", paramLabel = "DURATION", defaultValue = "3s", converter = DurationConverter.class,
+            description = "How often the live view is redrawn (default: ${DEFAULT-VALUE}).")
+    Duration refresh;
+
+    @Option(names = "--linger", paramLabel = "DURATION", defaultValue = "15s", converter = DurationConverter.class,
+            description = "How long to keep watching after the sale ends, so the last numbers land "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration linger;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "2",
+            description = "Parallelism of the monitor (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/demo",
+            description = "Where the demo writes its campaign file (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    /** Asks a running demo to stop, as Ctrl-C does, and waits until it has. */
+    public void stop() throws InterruptedException {
+        stopRequested.countDown();
+        stopped.await(60, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter screen = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Configuration config = new Configuration();
+        try {
+            PrometheusEndpoint.enable(config, metricsPort);
+        } catch (IllegalStateException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        Thread onCtrlC = new Thread(() -> {
+            try {
+                stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "warroom-demo-shutdown");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        try (EmbeddedKafka kafka = bootstrapServers == null ? startKafka(err) : null) {
+            if (bootstrapServers == null && kafka == null) {
+                return 2;
+            }
+            String brokers = kafka != null ? kafka.bootstrapServers() : bootstrapServers;
+            return runDemo(brokers, kafka, config, screen);
+        } finally {
+            stopped.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // Ctrl-C: the hook is running and waits for us.
+            }
+        }
+    }
+
+    private EmbeddedKafka startKafka(PrintWriter err) {
+        try {
+            return EmbeddedKafka.start(kafkaPort);
+        } catch (IllegalStateException e) {
+            err.println(e.getMessage());
+            return null;
+        }
+    }
+
+    private int runDemo(String brokers, EmbeddedKafka kafka, Configuration config, PrintWriter screen)
+            throws Exception {
+        KafkaTopics topics = KafkaTopics.defaults();
+        createTopics(brokers, kafka, topics);
+
+        OffsetDateTime start = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS);
+        SaleSettings defaults = SaleSettings.defaults(seed);
+        SaleSettings sale = new SaleSettings(seed, start, duration, peakRate, peakRate / 10,
+                defaults.decay().compareTo(duration) < 0 ? defaults.decay() : duration.dividedBy(3),
+                defaults.items(), defaults.hitItems(), defaults.hitShare(), defaults.users(),
+                defaults.inventoryInterval(), defaults.dirt());
+        TrafficGenerator generator = new TrafficGenerator(sale, "demo");
+        Files.createDirectories(out);
+        Path campaignFile = out.resolve("campaign.yaml");
+        Files.writeString(campaignFile, generator.campaign().yaml(), StandardCharsets.UTF_8);
+        CampaignCatalog campaigns = new CampaignCatalog(List.of(CampaignLoader.parse(campaignFile.toString(),
+                Files.readAllBytes(campaignFile))));
+
+        config.set(MonitorOptions.STATS_INTERVAL, Duration.ofSeconds(1));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(Duration.ofSeconds(2).toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        // A fresh prefix per run: transactions of an earlier demo on the same Kafka must not fence this one.
+        String transactionalPrefix = "warroom-demo-" + UUID.randomUUID().toString().substring(0, 8);
+        new MonitorPipeline(campaigns, MonitorOptions.settings(config)).assemble(env,
+                new KafkaInputs(brokers, "warroom-demo-" + start.toEpochSecond(), topics),
+                new KafkaOutputs(brokers, topics, transactionalPrefix, Duration.ofMinutes(5)));
+        JobClient job = env.executeAsync("warroom demo");
+
+        screen.printf("warroom demo: a %s sale starting now at %s (campaign file %s)%n", duration, start,
+                campaignFile);
+        screen.printf("Kafka: %s   Prometheus: http://localhost:%d/metrics   Stop with Ctrl-C.%n%n", brokers,
+                metricsPort);
+        screen.flush();
+
+        GeneratorRun traffic = new GeneratorRun(generator, brokers, topics, sale);
+        traffic.start();
+        LiveView view = new LiveView(campaigns, 5);
+        try (KafkaConsumer<byte[], byte[]> results = resultsConsumer(brokers, topics)) {
+            watch(view, results, topics, traffic, screen);
+        } finally {
+            traffic.interrupt();
+            traffic.join(10_000);
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+        screen.println();
+        screen.println(view.render());
+        if (traffic.summary != null) {
+            screen.println("Generated:");
+            traffic.summary.describe().forEach(line -> screen.println("  " + line));
+        }
+        screen.println("Demo stopped.");
+        screen.flush();
+        return traffic.failure == null ? 0 : 1;
+    }
+
+    /** Redraws the view until the sale is over (plus the linger time) or a stop is requested. */
+    private void watch(LiveView view, KafkaConsumer<byte[], byte[]> results, KafkaTopics topics,
+            GeneratorRun traffic, PrintWriter screen) throws InterruptedException, IOException {
+        long nextDraw = System.nanoTime();
+        long lingerUntil = Long.MAX_VALUE;
+        while (stopRequested.getCount() > 0 && System.nanoTime() < lingerUntil) {
+            for (ConsumerRecord<byte[], byte[]> record : results.poll(Duration.ofMillis(200))) {
+                if (record.topic().equals(topics.alerts())) {
+                    screen.println(view.acceptAlert(Json.readTree(record.value())));
+                } else {
+                    view.acceptStats(Json.readTree(record.value()));
+                }
+            }
+            if (System.nanoTime() >= nextDraw) {
+                screen.println(view.render());
+                screen.flush();
+                nextDraw = System.nanoTime() + refresh.toNanos();
+            }
+            if (!traffic.isAlive() && lingerUntil == Long.MAX_VALUE) {
+                screen.println(traffic.failure == null
+                        ? "The simulated sale is over; watching the last numbers land for " + linger + "."
+                        : "The traffic generator failed: " + traffic.failure.getMessage());
+                lingerUntil = System.nanoTime() + linger.toNanos();
+            }
+        }
+    }
+
+    private static void createTopics(String brokers, EmbeddedKafka kafka, KafkaTopics topics) throws Exception {
+        List<String> names = List.of(topics.clicks(), topics.carts(), topics.orders(), topics.inventory(),
+                topics.stats(), topics.alerts(), topics.rejected());
+        if (kafka != null) {
+            kafka.createTopics(names, PARTITIONS);
+        } else {
+            TopicAdmin.createMissing(brokers, names, PARTITIONS);
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> resultsConsumer(String brokers, KafkaTopics topics) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "warroom-demo-view-" + UUID.randomUUID());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
+        consumer.subscribe(List.of(topics.stats(), topics.alerts()));
+        return consumer;
+    }
+
+    /** The traffic generator on its own thread, writing to Kafka in real time (or at the chosen speed). */
+    private final class GeneratorRun extends Thread {
+        private final TrafficGenerator generator;
+        private final String brokers;
+        private final KafkaTopics topics;
+        private final SaleSettings sale;
+        volatile GenerationSummary summary;
+        volatile Exception failure;
+
+        GeneratorRun(TrafficGenerator generator, String brokers, KafkaTopics topics, SaleSettings sale) {
+            super("warroom-demo-traffic");
+            setDaemon(true);
+            this.generator = generator;
+            this.brokers = brokers;
+            this.topics = topics;
+            this.sale = sale;
+        }
+
+        @Override
+        public void run() {
+            try (KafkaSink sink = new KafkaSink(brokers, topics.topicByStream())) {
+                summary = generator.run(sink, Pacer.atSpeed(speed, sale.startMillis()), ProgressReporter.silent());
+            } catch (InterruptedException e) {
+                // Stopped by the user.
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+    }
+
+    /** Topic creation on a Kafka the demo did not start. */
+    private static final class TopicAdmin {
+        static void createMissing(String brokers, List<String> names, int partitions) throws Exception {
+            Properties props = new Properties();
+            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+            try (Admin admin = Admin.create(props)) {
+                Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+                List<NewTopic> missing = names.stream()
+                        .filter(n -> !existing.contains(n))
+                        .map(n -> new NewTopic(n, partitions, (short) 1))
+                        .toList();
+                if (!missing.isEmpty()) {
+                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+}
