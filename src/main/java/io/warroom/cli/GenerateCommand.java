@@ -11,7 +11,6 @@ import io.warroom.generator.ProgressReporter;
 import io.warroom.generator.RecordSink;
 import io.warroom.generator.SaleSettings;
 import io.warroom.generator.TrafficGenerator;
-import io.warroom.model.StreamKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -21,12 +20,11 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -61,21 +59,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--gzip", description = "With --out: write .jsonl.gz files.")
     boolean gzip;
 
-    @Option(names = "--topic-clicks", paramLabel = "TOPIC", defaultValue = "clicks",
-            description = "Topic (default: ${DEFAULT-VALUE}).")
-    String clicksTopic;
-
-    @Option(names = "--topic-carts", paramLabel = "TOPIC", defaultValue = "carts",
-            description = "Topic (default: ${DEFAULT-VALUE}).")
-    String cartsTopic;
-
-    @Option(names = "--topic-orders", paramLabel = "TOPIC", defaultValue = "orders",
-            description = "Topic (default: ${DEFAULT-VALUE}).")
-    String ordersTopic;
-
-    @Option(names = "--topic-inventory", paramLabel = "TOPIC", defaultValue = "inventory",
-            description = "Topic (default: ${DEFAULT-VALUE}).")
-    String inventoryTopic;
+    @Mixin
+    InputTopicFlags inputTopics;
 
     @Option(names = "--campaign-out", paramLabel = "FILE",
             description = "Also write the matching campaign file (YAML) here, before the traffic.")
@@ -247,11 +232,6 @@ final class GenerateCommand implements Callable<Integer> {
         if (output.folder != null) {
             return FolderSink.open(output.folder, gzip);
         }
-        Map<StreamKind, String> topics = new EnumMap<>(StreamKind.class);
-        topics.put(StreamKind.CLICK, clicksTopic);
-        topics.put(StreamKind.CART, cartsTopic);
-        topics.put(StreamKind.ORDER, ordersTopic);
-        topics.put(StreamKind.INVENTORY, inventoryTopic);
-        return new KafkaSink(output.bootstrapServers, topics);
+        return new KafkaSink(output.bootstrapServers, inputTopics.byStream());
     }
 }

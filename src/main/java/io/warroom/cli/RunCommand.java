@@ -44,21 +44,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Consumer group (default: ${DEFAULT-VALUE}).")
     String groupId;
 
-    @Option(names = "--topic-clicks", paramLabel = "TOPIC", defaultValue = "clicks",
-            description = "Topic (default: ${DEFAULT-VALUE}).")
-    String clicksTopic;
-
-    @Option(names = "--topic-carts", paramLabel = "TOPIC", defaultValue = "carts",
-            description = "Topic (default: ${DEFAULT-VALUE}).")
-    String cartsTopic;
-
-    @Option(names = "--topic-orders", paramLabel = "TOPIC", defaultValue = "orders",
-            description = "Topic (default: ${DEFAULT-VALUE}).")
-    String ordersTopic;
-
-    @Option(names = "--topic-inventory", paramLabel = "TOPIC", defaultValue = "inventory",
-            description = "Topic (default: ${DEFAULT-VALUE}).")
-    String inventoryTopic;
+    @Mixin
+    InputTopicFlags inputTopics;
 
     @Option(names = "--topic-stats", paramLabel = "TOPIC", defaultValue = "campaign-stats",
             description = "Topic (default: ${DEFAULT-VALUE}).")
@@ -116,8 +103,8 @@ final class RunCommand implements Callable<Integer> {
             e.problems().forEach(p -> spec.commandLine().getErr().println("  " + p));
             return 2;
         }
-        KafkaTopics topics = new KafkaTopics(clicksTopic, cartsTopic, ordersTopic, inventoryTopic, statsTopic,
-                alertsTopic, rejectedTopic);
+        KafkaTopics topics = new KafkaTopics(inputTopics.clicks, inputTopics.carts, inputTopics.orders,
+                inputTopics.inventory, statsTopic, alertsTopic, rejectedTopic);
         Configuration config = monitor.configuration();
         config.set(MonitorOptions.WALL_CLOCK_WATERMARK, wallClockWatermark);
         try {
