@@ -42,6 +42,11 @@ final class MonitorFlags {
                     + "(default: ${DEFAULT-VALUE}).")
     int audienceShards;
 
+    @Option(names = "--top-items", paramLabel = "N", defaultValue = "20",
+            description = "Items with the highest gmv that get their own metrics, besides those listed in the "
+                    + "campaign file (default: ${DEFAULT-VALUE}).")
+    int topItems;
+
     CampaignCatalog loadCampaigns() throws CampaignConfigException {
         return CampaignLoader.load(campaigns);
     }
@@ -52,6 +57,7 @@ final class MonitorFlags {
         config.set(MonitorOptions.STATS_INTERVAL, statsInterval);
         config.set(MonitorOptions.RETENTION, retention);
         config.set(MonitorOptions.AUDIENCE_SHARDS, audienceShards);
+        config.set(MonitorOptions.TOP_ITEMS, topItems);
         return config;
     }
 }
