@@ -18,6 +18,7 @@ public class ItemState extends ThrottledEmission {
     /** Fire time of the active STOCK_LOW alert, or {@link #INACTIVE}. */
     public long stockLowSince = INACTIVE;
     public long stockOutSince = INACTIVE;
+    public long oversoldSince = INACTIVE;
 
     /** For items with a gmv target: paid gmv with {@code ts < at[k]}, per pacing checkpoint k; otherwise null. */
     public long[] gmvBeforeCheckpoint;

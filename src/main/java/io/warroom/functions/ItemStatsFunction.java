@@ -247,6 +247,13 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
                                 + stock + " left)",
                         Long.toString(stock), "0"),
                 alert -> ctx.output(ALERTS, alert));
+        st.oversoldSince = AlertTransitions.update(st.oversoldSince, st.stockKnown && stock < 0, at,
+                AlertType.OVERSOLD, campaign.campaignId(), itemId,
+                () -> new AlertTransitions.Description(
+                        stock < 0 ? itemId + ": oversold by " + -stock + " units" : itemId + ": no longer oversold ("
+                                + stock + " left)",
+                        Long.toString(stock), "0"),
+                alert -> ctx.output(ALERTS, alert));
     }
 
     private boolean evaluateCheckpoints(long watermark, ItemState st, CampaignDefinition campaign, String itemId,

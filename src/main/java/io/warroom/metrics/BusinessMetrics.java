@@ -47,7 +47,8 @@ final class BusinessMetrics {
     private final int maxItemSeries;
     private final LongSupplier wallClock;
 
-    BusinessMetrics(CampaignCatalog catalog, MetricGroup root, int topItems, int maxItemSeries, LongSupplier wallClock) {
+    BusinessMetrics(
+            CampaignCatalog catalog, MetricGroup root, int topItems, int maxItemSeries, LongSupplier wallClock) {
         this.topItems = topItems;
         this.maxItemSeries = maxItemSeries;
         this.wallClock = wallClock;
@@ -221,7 +222,8 @@ final class BusinessMetrics {
                     || item.latest.stockRemaining() == null ? Double.NaN : item.latest.stockRemaining());
             itemGroup.gauge("item_sell_rate_per_minute", (Gauge<Double>) () -> item.sellRatePerMinute);
             itemGroup.gauge("item_minutes_to_sellout", (Gauge<Double>) () -> item.minutesToSellout);
-            for (AlertType type : List.of(AlertType.STOCK_LOW, AlertType.STOCK_OUT, AlertType.ITEM_TARGET_SHORTFALL)) {
+            for (AlertType type : List.of(AlertType.STOCK_LOW, AlertType.STOCK_OUT, AlertType.OVERSOLD,
+                    AlertType.ITEM_TARGET_SHORTFALL)) {
                 itemGroup.addGroup("alert_type", type.name()).gauge("item_alert_active",
                         (Gauge<Integer>) () -> Boolean.TRUE.equals(item.alertActive.get(type)) ? 1 : 0);
             }

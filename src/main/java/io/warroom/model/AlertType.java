@@ -4,6 +4,7 @@ package io.warroom.model;
 public enum AlertType {
     STOCK_LOW,
     STOCK_OUT,
+    OVERSOLD,
     TARGET_SHORTFALL,
     ITEM_TARGET_SHORTFALL
 }

@@ -190,6 +190,22 @@ class ItemStatsFunctionTest {
     }
 
     @Test
+    void sellingBeyondTheKnownStockIsOversoldUntilASnapshotSaysOtherwise() throws Exception {
+        push(init(SHIRT, 2));
+        push(reserve("o1", SHIRT, T1, 5));
+        push(inventory(SHIRT, T2, 4));
+        harness.processWatermark(T2);
+
+        assertThat(sideOutput(ItemStatsFunction.ALERTS))
+                .filteredOn(alert -> alert.type() == AlertType.OVERSOLD)
+                .containsExactly(
+                        AlertEvent.fired(AlertType.OVERSOLD, CAMPAIGN, SHIRT, T1,
+                                "shirt: oversold by 3 units", "-3", "0"),
+                        AlertEvent.resolved(AlertType.OVERSOLD, CAMPAIGN, SHIRT, T1, T2,
+                                "shirt: no longer oversold (4 left)", "4", "0"));
+    }
+
+    @Test
     void firedAndResolvedRecordsOfOneAlertShareAStableId() throws Exception {
         push(init(SHIRT, 10));
         push(reserve("o1", SHIRT, T1, 10));

@@ -185,6 +185,7 @@ public final class ReferenceMonitor {
         Long level = null;
         Long lowSince = null;
         Long outSince = null;
+        Long oversoldSince = null;
         long safety = c.safetyStockOf(itemId);
         for (int i = 0; i < changes.size(); i++) {
             StockChange change = changes.get(i);
@@ -199,12 +200,16 @@ public final class ReferenceMonitor {
             }
             lowSince = transition(lowSince, level <= safety, change.ts(), AlertType.STOCK_LOW, c, itemId, alerts);
             outSince = transition(outSince, level <= 0, change.ts(), AlertType.STOCK_OUT, c, itemId, alerts);
+            oversoldSince = transition(oversoldSince, level < 0, change.ts(), AlertType.OVERSOLD, c, itemId, alerts);
         }
         if (lowSince != null) {
             alerts.add(new Alert(AlertType.STOCK_LOW, c.campaignId(), itemId, lowSince, null));
         }
         if (outSince != null) {
             alerts.add(new Alert(AlertType.STOCK_OUT, c.campaignId(), itemId, outSince, null));
+        }
+        if (oversoldSince != null) {
+            alerts.add(new Alert(AlertType.OVERSOLD, c.campaignId(), itemId, oversoldSince, null));
         }
         item.stock = level;
     }
