@@ -19,7 +19,9 @@ public record MonitorStreams(
         DataStream<MonitorOutput> merged = itemStats.map(MonitorOutput::of)
                 .returns(MonitorOutput.class)
                 .name("Item stats as output")
-                .union(campaignStats.map(MonitorOutput::of).returns(MonitorOutput.class).name("Campaign stats as output"),
+                .union(campaignStats.map(MonitorOutput::of)
+                                .returns(MonitorOutput.class)
+                                .name("Campaign stats as output"),
                         alerts.map(MonitorOutput::of).returns(MonitorOutput.class).name("Alerts as output"));
         if (withRejected) {
             merged = merged.union(

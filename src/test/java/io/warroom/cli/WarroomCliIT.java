@@ -4,38 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warroom.serde.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The commands as a user types them: the README's replay of the shipped sample, refusals, and help. */
 class WarroomCliIT {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cli = new CommandLine(new WarroomCli());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
-    }
+    private final Cli cli = new Cli();
 
     @Test
     void replaysTheShippedSampleIntoAReport() throws Exception {
         Path report = dir.resolve("out/report.json");
 
-        int exit = run("replay", "--campaign", "jobs/double11-2026.yaml", "--input", "samples/double11-mini",
+        int exit = cli.run("replay", "--campaign", "jobs/double11-2026.yaml", "--input", "samples/double11-mini",
                 "--report", report.toString());
 
-        assertThat(exit).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("Report: " + report);
+        assertThat(exit).as(cli.err.toString()).isZero();
+        assertThat(cli.out.toString()).contains("Report: " + report);
         JsonNode json = Json.readTree(Files.readAllBytes(report));
         JsonNode campaign = json.at("/campaigns/0");
         assertThat(campaign.get("campaign_id").asText()).isEqualTo("double11-2026");
@@ -56,10 +45,10 @@ class WarroomCliIT {
                 """);
         Path report = dir.resolve("plain.json");
 
-        int exit = run("replay", "--campaign", campaign.toString(), "--input", "samples/double11-mini", "--report",
+        int exit = cli.run("replay", "--campaign", campaign.toString(), "--input", "samples/double11-mini", "--report",
                 report.toString());
 
-        assertThat(exit).as(err.toString()).isZero();
+        assertThat(exit).as(cli.err.toString()).isZero();
         JsonNode json = Json.readTree(Files.readAllBytes(report));
         assertThat(json.at("/campaigns/0/items")).hasSizeGreaterThan(10);
         // Only inventory snapshots tell stock here: sku-0 to sku-19 have them, the rest stay unknown.
@@ -78,36 +67,36 @@ class WarroomCliIT {
                 gmv_target: "1.005"
                 """);
 
-        int exit = run("replay", "--campaign", campaign.toString(), "--input", "samples/double11-mini", "--report",
+        int exit = cli.run("replay", "--campaign", campaign.toString(), "--input", "samples/double11-mini", "--report",
                 dir.resolve("r.json").toString());
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains(campaign + ": gmv_target: must have at most 2 fraction digits");
+        assertThat(cli.err.toString()).contains(campaign + ": gmv_target: must have at most 2 fraction digits");
         assertThat(dir.resolve("r.json")).doesNotExist();
     }
 
     @Test
     void aFolderWithoutStreamFilesIsRefused() {
-        int exit = run("replay", "--campaign", "jobs", "--input", dir.toString(), "--report",
+        int exit = cli.run("replay", "--campaign", "jobs", "--input", dir.toString(), "--report",
                 dir.resolve("r.json").toString());
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("holds none of clicks.jsonl");
+        assertThat(cli.err.toString()).contains("holds none of clicks.jsonl");
     }
 
     @Test
     void everyCommandExplainsItself() {
-        assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("replay", "run");
-        assertThat(run("replay", "--help")).isZero();
-        assertThat(out.toString()).contains("--input", "--report", "--out-of-orderness");
-        assertThat(run("run", "--help")).isZero();
-        assertThat(out.toString()).contains("--bootstrap-servers", "--checkpoint-interval", "wall-clock-watermark");
+        assertThat(cli.run("--help")).isZero();
+        assertThat(cli.out.toString()).contains("replay", "run");
+        assertThat(cli.run("replay", "--help")).isZero();
+        assertThat(cli.out.toString()).contains("--input", "--report", "--out-of-orderness");
+        assertThat(cli.run("run", "--help")).isZero();
+        assertThat(cli.out.toString()).contains("--bootstrap-servers", "--checkpoint-interval", "wall-clock-watermark");
     }
 
     @Test
     void runWithoutBrokersIsAUsageError() {
-        assertThat(run("run", "--campaign", "jobs")).isEqualTo(2);
-        assertThat(err.toString()).contains("--bootstrap-servers");
+        assertThat(cli.run("run", "--campaign", "jobs")).isEqualTo(2);
+        assertThat(cli.err.toString()).contains("--bootstrap-servers");
     }
 }
