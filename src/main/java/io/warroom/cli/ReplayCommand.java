@@ -1,5 +1,6 @@
 package io.warroom.cli;
 
+import io.warroom.alerting.AlertmanagerOutput;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignConfigException;
 import io.warroom.config.MonitorOptions;
@@ -8,6 +9,7 @@ import io.warroom.io.FileInputs;
 import io.warroom.io.ReplaySinks;
 import io.warroom.metrics.PrometheusEndpoint;
 import io.warroom.pipeline.MonitorPipeline;
+import io.warroom.pipeline.MonitorSinks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -44,6 +46,13 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--rejected", paramLabel = "OUT.jsonl",
             description = "Where to write rejected records (default: next to the report, <report>.rejected.jsonl).")
     Path rejected;
+
+    @Mixin
+    AlertmanagerFlags alertmanager;
+
+    @Option(names = "--deliver",
+            description = "Really send the replay's alerts to --alertmanager; without it a replay pages nobody.")
+    boolean deliver;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Also serve the metrics in Prometheus format on this port while replaying (default: off).")
@@ -88,7 +97,13 @@ final class ReplayCommand implements Callable<Integer> {
                 inputs.files().size() == 1 ? "" : "s", campaigns.all().size(), campaigns.all().size() == 1 ? "" : "s");
         out.flush();
         long started = System.nanoTime();
-        new MonitorPipeline(campaigns, settings).assemble(env, inputs, new ReplaySinks(report, rejectedFile));
+        MonitorSinks sinks = new ReplaySinks(report, rejectedFile);
+        if (alertmanager.configured() && deliver) {
+            sinks = sinks.andThen(new AlertmanagerOutput(alertmanager.urls, alertmanager.dashboardTemplate));
+        } else if (alertmanager.configured()) {
+            out.println("Not sending alerts to Alertmanager: add --deliver to page with a replay.");
+        }
+        new MonitorPipeline(campaigns, settings).assemble(env, inputs, sinks);
         env.execute("warroom replay");
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf("Report: %s%nRejected records: %s%nDone in %.1f s.%n", report, rejectedFile, seconds);

@@ -1,5 +1,6 @@
 package io.warroom.cli;
 
+import io.warroom.alerting.AlertmanagerOutput;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignConfigException;
 import io.warroom.config.MonitorOptions;
@@ -8,6 +9,7 @@ import io.warroom.io.KafkaOutputs;
 import io.warroom.io.KafkaTopics;
 import io.warroom.metrics.PrometheusEndpoint;
 import io.warroom.pipeline.MonitorPipeline;
+import io.warroom.pipeline.MonitorSinks;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -89,6 +91,9 @@ final class RunCommand implements Callable<Integer> {
                     + "out-of-orderness bound (default: on). Turn off to feed historical events live.")
     boolean wallClockWatermark;
 
+    @Mixin
+    AlertmanagerFlags alertmanager;
+
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9249",
             description = "Port of the Prometheus metrics endpoint of the embedded Flink (default: ${DEFAULT-VALUE}).")
     int metricsPort;
@@ -123,9 +128,12 @@ final class RunCommand implements Callable<Integer> {
         env.setParallelism(monitor.parallelism);
         env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
+        MonitorSinks sinks = new KafkaOutputs(bootstrapServers, topics, transactionalIdPrefix, transactionTimeout);
+        if (alertmanager.configured()) {
+            sinks = sinks.andThen(new AlertmanagerOutput(alertmanager.urls, alertmanager.dashboardTemplate));
+        }
         new MonitorPipeline(campaigns, MonitorOptions.settings(config)).assemble(env,
-                new KafkaInputs(bootstrapServers, groupId, topics),
-                new KafkaOutputs(bootstrapServers, topics, transactionalIdPrefix, transactionTimeout));
+                new KafkaInputs(bootstrapServers, groupId, topics), sinks);
         spec.commandLine().getOut().printf("Monitoring %d campaign(s) from %s; stats to %s, alerts to %s.%n",
                 campaigns.all().size(), bootstrapServers, statsTopic, alertsTopic);
         spec.commandLine().getOut().flush();

@@ -4,4 +4,12 @@ package io.warroom.pipeline;
 @FunctionalInterface
 public interface MonitorSinks {
     void attach(MonitorStreams streams);
+
+    /** These sinks, then {@code more} on the same streams. */
+    default MonitorSinks andThen(MonitorSinks more) {
+        return streams -> {
+            attach(streams);
+            more.attach(streams);
+        };
+    }
 }
