@@ -77,7 +77,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Traffic at the midnight peak, in events per simulated second (default: ${DEFAULT-VALUE}).")
     double peakRate;
 
-    @Option(names = "--seed", defaultValue = "11", description = "Seed of the simulation (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "11",
+            description = "Seed of the simulation (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
