@@ -11,6 +11,7 @@ import io.warroom.generator.Pacer;
 import io.warroom.generator.ProgressReporter;
 import io.warroom.generator.SaleSettings;
 import io.warroom.generator.TrafficGenerator;
+import io.warroom.io.KafkaAdmin;
 import io.warroom.io.KafkaInputs;
 import io.warroom.io.KafkaOutputs;
 import io.warroom.io.KafkaTopics;
@@ -27,7 +28,6 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,9 +36,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -143,7 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
                 return 2;
             }
             String brokers = kafka != null ? kafka.bootstrapServers() : bootstrapServers;
-            return runDemo(brokers, kafka, config, screen);
+            return runDemo(brokers, config, screen);
         } finally {
             stopped.countDown();
             try {
@@ -163,10 +160,11 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int runDemo(String brokers, EmbeddedKafka kafka, Configuration config, PrintWriter screen)
+    private int runDemo(String brokers, Configuration config, PrintWriter screen)
             throws Exception {
         KafkaTopics topics = KafkaTopics.defaults();
-        createTopics(brokers, kafka, topics);
+        KafkaAdmin.createTopics(brokers, List.of(topics.clicks(), topics.carts(), topics.orders(),
+                topics.inventory(), topics.stats(), topics.alerts(), topics.rejected()), PARTITIONS);
 
         OffsetDateTime start = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS);
         SaleSettings defaults = SaleSettings.defaults(seed);
@@ -246,16 +244,6 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void createTopics(String brokers, EmbeddedKafka kafka, KafkaTopics topics) throws Exception {
-        List<String> names = List.of(topics.clicks(), topics.carts(), topics.orders(), topics.inventory(),
-                topics.stats(), topics.alerts(), topics.rejected());
-        if (kafka != null) {
-            kafka.createTopics(names, PARTITIONS);
-        } else {
-            TopicAdmin.createMissing(brokers, names, PARTITIONS);
-        }
-    }
-
     private static KafkaConsumer<byte[], byte[]> resultsConsumer(String brokers, KafkaTopics topics) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
@@ -295,24 +283,6 @@ public final class DemoCommand implements Callable<Integer> {
                 // Stopped by the user.
             } catch (Exception e) {
                 failure = e;
-            }
-        }
-    }
-
-    /** Topic creation on a Kafka the demo did not start. */
-    private static final class TopicAdmin {
-        static void createMissing(String brokers, List<String> names, int partitions) throws Exception {
-            Properties props = new Properties();
-            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-            try (Admin admin = Admin.create(props)) {
-                Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-                List<NewTopic> missing = names.stream()
-                        .filter(n -> !existing.contains(n))
-                        .map(n -> new NewTopic(n, partitions, (short) 1))
-                        .toList();
-                if (!missing.isEmpty()) {
-                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                }
             }
         }
     }

@@ -91,6 +91,19 @@ public record CampaignDefinition(
         return fromShare;
     }
 
+    /** The campaign's planned gmv at {@code ts}, rounded half-up to the cent, for display. */
+    public long plannedCentsAt(long ts) {
+        return Money.roundToCents(Money.decimal(gmvTargetCents).multiply(plannedShareAt(ts)));
+    }
+
+    /**
+     * When checkpoint {@code k} is due: once the watermark reaches {@code at - 1}, no event with {@code ts < at} can
+     * still arrive in order, so the gmv before the checkpoint is complete.
+     */
+    public long checkpointDueAt(int k) {
+        return pacing.get(k).at() - 1;
+    }
+
     /** Planned cumulative gmv at checkpoint {@code k} of a target, exact. */
     public BigDecimal planned(long targetCents, int k) {
         return Money.decimal(targetCents).multiply(pacing.get(k).share());

@@ -27,6 +27,11 @@ public record MonitorSettings(
         }
     }
 
+    /** When the state of a campaign ending at {@code end} is released: late events count until then. */
+    public long releaseTime(long end) {
+        return end + retentionMillis;
+    }
+
     public static MonitorSettings defaults() {
         return MonitorOptions.settings(new Configuration());
     }

@@ -1,5 +1,6 @@
 package io.warroom.demo;
 
+import io.warroom.io.KafkaAdmin;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -10,25 +11,16 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -65,7 +57,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final int NODE_ID = 1;
-    private static final long ADMIN_TIMEOUT_SECONDS = 30;
     private static final int START_ATTEMPTS = 3;
 
     private final KafkaRaftServer server;
@@ -166,40 +157,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         return port;
     }
 
-    /**
-     * Creates each topic with {@code partitions} partitions and one replica; a topic that already exists is left as
-     * it is (whatever its partition count).
-     *
-     * @throws IllegalStateException if a topic could not be created within 30 s
-     */
+    /** Creates the topics on this broker; see {@link KafkaAdmin#createTopics}. */
     public void createTopics(Collection<String> names, int partitions) {
-        if (partitions < 1) {
-            throw new IllegalArgumentException("A topic needs at least one partition, not " + partitions);
-        }
-        List<NewTopic> topics = new ArrayList<>();
-        for (String name : names) {
-            topics.add(new NewTopic(name, partitions, (short) 1));
-        }
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        try (Admin admin = Admin.create(props)) {
-            for (Map.Entry<String, KafkaFuture<Void>> result : admin.createTopics(topics).values().entrySet()) {
-                try {
-                    result.getValue().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException(
-                                "Cannot create topic " + result.getKey() + ": " + e.getCause().getMessage(), e);
-                    }
-                } catch (TimeoutException e) {
-                    throw new IllegalStateException("Topic " + result.getKey() + " was not created within "
-                            + ADMIN_TIMEOUT_SECONDS + " s", e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while creating topic " + result.getKey(), e);
-                }
-            }
-        }
+        KafkaAdmin.createTopics(bootstrapServers(), names, partitions);
     }
 
     /** Where the broker keeps its data; gone after {@link #close()}. */

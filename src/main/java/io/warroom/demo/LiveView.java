@@ -3,6 +3,7 @@ package io.warroom.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignDefinition;
+import io.warroom.model.MinuteStats;
 import io.warroom.serde.Money;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -41,7 +42,7 @@ public final class LiveView {
         if ("campaign".equals(record.path("scope").asText())) {
             campaignStats.put(campaignId, record);
             long watermark = record.path("watermark").asLong();
-            long lastCompleteMinute = Math.floorDiv(watermark, 60_000L) * 60_000L - 60_000L;
+            long lastCompleteMinute = MinuteStats.minuteOf(watermark) - MinuteStats.MINUTE_MILLIS;
             for (JsonNode minute : record.path("per_minute")) {
                 if (minute.path("minute").asLong() == lastCompleteMinute) {
                     ordersPerMinute.put(campaignId, minute.path("orders").asLong());
@@ -78,8 +79,7 @@ public final class LiveView {
             }
             long gmv = Money.parseCents(stats.path("gmv").asText());
             long watermark = stats.path("watermark").asLong();
-            long planned = Money.roundToCents(Money.decimal(campaign.gmvTargetCents())
-                    .multiply(campaign.plannedShareAt(watermark)));
+            long planned = campaign.plannedCentsAt(watermark);
             String pace = planned == 0 ? "" : String.format(" (%d%% of plan)", Math.round(100.0 * gmv / planned));
             out.append(String.format("   GMV %s of planned %s%s, target %s   event time %s%n", Money.format(gmv),
                     Money.format(planned), pace, Money.format(campaign.gmvTargetCents()),

@@ -32,7 +32,6 @@ import org.apache.flink.util.Collector;
  * before each pacing checkpoint (so the campaign's evaluation sees every earlier paid order), and at cleanup.
  */
 public final class AudienceShardFunction extends KeyedProcessFunction<String, AudienceSignal, CampaignDelta> {
-    private static final long MINUTE = 60_000L;
 
     private final CampaignCatalog campaigns;
     private final MonitorSettings settings;
@@ -64,24 +63,24 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
     @Override
     public void processElement(AudienceSignal signal, Context ctx, Collector<CampaignDelta> out) throws Exception {
         CampaignDefinition campaign = campaigns.get(signal.campaignId());
-        if (ctx.timerService().currentWatermark() >= cleanupTime(campaign)) {
+        if (ctx.timerService().currentWatermark() >= settings.releaseTime(campaign.end())) {
             return; // counted where the signal came from
         }
         ShardState st = state.value();
         if (st == null) {
             st = new ShardState();
             st.gmvCentsBySegment = new long[campaign.segmentCount()];
-            for (var checkpoint : campaign.pacing()) {
-                ctx.timerService().registerEventTimeTimer(checkpoint.at() - 1);
+            for (int k = 0; k < campaign.pacing().size(); k++) {
+                ctx.timerService().registerEventTimeTimer(campaign.checkpointDueAt(k));
             }
-            ctx.timerService().registerEventTimeTimer(cleanupTime(campaign));
+            ctx.timerService().registerEventTimeTimer(settings.releaseTime(campaign.end()));
         }
-        long minute = Math.floorDiv(signal.ts(), MINUTE) * MINUTE;
+        long minute = MinuteStats.minuteOf(signal.ts());
         switch (signal.kind()) {
             case CLICK -> {
                 st.pv++;
                 addMinute(minute, 0, 0, 1);
-                update(uv, signal.userId());
+                Sketches.add(uv, signal.userId(), settings.shardSketchLgK());
                 String channel = channelFor(st, campaign.channelLabel(signal.channel()));
                 HllSketch sketch = channelUv.get(channel);
                 if (sketch == null) {
@@ -99,7 +98,7 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
                 st.gmvCents += signal.amountCents();
                 st.gmvCentsBySegment[campaign.segmentOf(signal.ts())] += signal.amountCents();
                 addMinute(minute, signal.amountCents(), 1, 0);
-                update(buyers, signal.userId());
+                Sketches.add(buyers, signal.userId(), settings.shardSketchLgK());
             }
             case REFUND -> st.refundedCents += signal.amountCents();
         }
@@ -115,7 +114,7 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
         }
         String campaignId = Keys.campaignOf(ctx.getCurrentKey());
         boolean closing = ctx.timeDomain() == TimeDomain.EVENT_TIME
-                && timestamp >= cleanupTime(campaigns.get(campaignId));
+                && timestamp >= settings.releaseTime(campaigns.get(campaignId).end());
         // Both clocks flush: processing time for freshness, event time before each pacing checkpoint and at the end.
         boolean changed = ctx.timeDomain() == TimeDomain.PROCESSING_TIME ? st.takeChanges() : st.takeChangesNow();
         if (changed) {
@@ -132,10 +131,6 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
             return;
         }
         state.update(st);
-    }
-
-    private long cleanupTime(CampaignDefinition campaign) {
-        return campaign.end() + settings.retentionMillis();
     }
 
     /**
@@ -157,15 +152,6 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
         MinuteStats current = minutes.get(minute);
         MinuteStats added = new MinuteStats(minute, gmvCents, orders, pv);
         minutes.put(minute, current == null ? added : current.plus(added));
-    }
-
-    private void update(ValueState<HllSketch> sketchState, String userId) throws Exception {
-        HllSketch sketch = sketchState.value();
-        if (sketch == null) {
-            sketch = Sketches.newSketch(settings.shardSketchLgK());
-        }
-        sketch.update(userId);
-        sketchState.update(sketch);
     }
 
     private CampaignDelta drain(ShardState st, String campaignId, int shard) throws Exception {

@@ -62,7 +62,7 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
     @Override
     public void processElement(CampaignDelta delta, Context ctx, Collector<CampaignStats> out) throws Exception {
         CampaignDefinition campaign = campaigns.get(delta.campaignId());
-        if (ctx.timerService().currentWatermark() >= campaign.end() + settings.retentionMillis()) {
+        if (ctx.timerService().currentWatermark() >= settings.releaseTime(campaign.end())) {
             return; // the campaign's final stats were emitted and its state released
         }
         CampaignState st = state.value();
@@ -72,10 +72,10 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
             st.shardUv = new long[settings.audienceShards()];
             st.shardBuyers = new long[settings.audienceShards()];
             st.behindAtCheckpoint = new boolean[campaign.pacing().size()];
-            for (var checkpoint : campaign.pacing()) {
-                ctx.timerService().registerEventTimeTimer(checkpoint.at() - 1);
+            for (int k = 0; k < campaign.pacing().size(); k++) {
+                ctx.timerService().registerEventTimeTimer(campaign.checkpointDueAt(k));
             }
-            ctx.timerService().registerEventTimeTimer(campaign.end() + settings.retentionMillis());
+            ctx.timerService().registerEventTimeTimer(settings.releaseTime(campaign.end()));
         }
         if (delta.shard() != CampaignDelta.BOOTSTRAP_SHARD) {
             add(st, delta);
@@ -100,7 +100,7 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
         }
         CampaignDefinition campaign = campaigns.get(campaignId);
         boolean evaluated = evaluateCheckpoints(timestamp, st, campaign, ctx);
-        if (timestamp >= campaign.end() + settings.retentionMillis()) {
+        if (timestamp >= settings.releaseTime(campaign.end())) {
             out.collect(snapshot(st, campaignId, ctx, true));
             st.cancel(ctx.timerService());
             state.clear();
@@ -148,7 +148,7 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
     private boolean evaluateCheckpoints(long watermark, CampaignState st, CampaignDefinition campaign, Context ctx) {
         boolean any = false;
         while (st.checkpointsEvaluated < campaign.pacing().size()
-                && campaign.pacing().get(st.checkpointsEvaluated).at() - 1 <= watermark) {
+                && campaign.checkpointDueAt(st.checkpointsEvaluated) <= watermark) {
             int k = st.checkpointsEvaluated;
             long gmv = gmvBefore(st, k);
             boolean behind = campaign.isBehind(campaign.gmvTargetCents(), k, gmv);

@@ -85,7 +85,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
     @Override
     public void processElement(ItemSignal signal, Context ctx, Collector<ItemStats> out) throws Exception {
         CampaignDefinition campaign = campaigns.get(signal.campaignId());
-        if (ctx.timerService().currentWatermark() >= cleanupTime(campaign)) {
+        if (ctx.timerService().currentWatermark() >= settings.releaseTime(campaign.end())) {
             closedCampaignDrops.inc();
             return;
         }
@@ -99,7 +99,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
                     return;
                 }
                 st.pv++;
-                addTo(uv, signal.userId());
+                Sketches.add(uv, signal.userId(), settings.itemSketchLgK());
                 ctx.output(AUDIENCE, new AudienceSignal(AudienceSignal.Kind.CLICK, signal.campaignId(),
                         Sketches.shardOf(signal.userId(), settings.audienceShards()), signal.ts(), signal.userId(),
                         signal.channel(), 1, 0));
@@ -117,7 +117,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
                 st.orders++;
                 st.units += signal.quantity();
                 st.gmvCents += signal.amountCents();
-                addTo(buyers, signal.userId());
+                Sketches.add(buyers, signal.userId(), settings.itemSketchLgK());
                 if (st.gmvBeforeCheckpoint != null) {
                     for (int k = st.checkpointsEvaluated; k < st.gmvBeforeCheckpoint.length; k++) {
                         if (signal.ts() < campaign.pacing().get(k).at()) {
@@ -162,7 +162,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
         CampaignDefinition campaign = campaigns.get(campaignId);
         boolean changed = applyStock(timestamp, st, campaign, itemId, ctx);
         changed |= evaluateCheckpoints(timestamp, st, campaign, itemId, ctx);
-        if (timestamp >= cleanupTime(campaign)) {
+        if (timestamp >= settings.releaseTime(campaign.end())) {
             out.collect(snapshot(st, campaignId, itemId, ctx, true));
             st.cancel(ctx.timerService());
             state.clear();
@@ -181,19 +181,15 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
 
     private ItemState start(CampaignDefinition campaign, String itemId, Context ctx) {
         ItemState st = new ItemState();
-        ctx.timerService().registerEventTimeTimer(cleanupTime(campaign));
+        ctx.timerService().registerEventTimeTimer(settings.releaseTime(campaign.end()));
         ItemSettings item = campaign.item(itemId);
         if (item != null && item.gmvTargetCents() != null && !campaign.pacing().isEmpty()) {
             st.gmvBeforeCheckpoint = new long[campaign.pacing().size()];
-            for (var checkpoint : campaign.pacing()) {
-                ctx.timerService().registerEventTimeTimer(checkpoint.at() - 1);
+            for (int k = 0; k < campaign.pacing().size(); k++) {
+                ctx.timerService().registerEventTimeTimer(campaign.checkpointDueAt(k));
             }
         }
         return st;
-    }
-
-    private long cleanupTime(CampaignDefinition campaign) {
-        return campaign.end() + settings.retentionMillis();
     }
 
     /**
@@ -264,7 +260,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
         long target = campaign.item(itemId).gmvTargetCents();
         boolean changed = false;
         while (st.checkpointsEvaluated < st.gmvBeforeCheckpoint.length
-                && campaign.pacing().get(st.checkpointsEvaluated).at() - 1 <= watermark) {
+                && campaign.checkpointDueAt(st.checkpointsEvaluated) <= watermark) {
             int k = st.checkpointsEvaluated;
             long at = campaign.pacing().get(k).at();
             long gmv = st.gmvBeforeCheckpoint[k];
@@ -284,15 +280,6 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
         return new ItemStats(campaignId, itemId, st.gmvCents, st.refundedCents, st.orders, st.units,
                 Sketches.estimate(buyers.value()), Sketches.estimate(uv.value()), st.pv, st.carts,
                 st.stockKnown ? st.stock : null, ctx.timerService().currentWatermark(), closed);
-    }
-
-    private void addTo(ValueState<HllSketch> sketchState, String userId) throws Exception {
-        HllSketch sketch = sketchState.value();
-        if (sketch == null) {
-            sketch = Sketches.newSketch(settings.itemSketchLgK());
-        }
-        sketch.update(userId);
-        sketchState.update(sketch);
     }
 
     private static boolean firstSeen(MapState<String, Boolean> seen, String eventId) throws Exception {

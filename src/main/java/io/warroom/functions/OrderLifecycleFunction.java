@@ -45,7 +45,7 @@ public final class OrderLifecycleFunction extends KeyedProcessFunction<String, O
     private transient Counter afterCampaignsClosed;
 
     public OrderLifecycleFunction(CampaignCatalog campaigns, MonitorSettings settings) {
-        this.cleanupAt = campaigns.latestEnd() + settings.retentionMillis();
+        this.cleanupAt = settings.releaseTime(campaigns.latestEnd());
     }
 
     @Override

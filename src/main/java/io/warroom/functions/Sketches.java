@@ -1,7 +1,9 @@
 package io.warroom.functions;
 
+import java.io.IOException;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
+import org.apache.flink.api.common.state.ValueState;
 
 /** How warroom counts distinct users: HLL sketches (Apache DataSketches), see docs/metrics.md for the error bound. */
 public final class Sketches {
@@ -9,6 +11,16 @@ public final class Sketches {
 
     public static HllSketch newSketch(int lgK) {
         return new HllSketch(lgK, TgtHllType.HLL_8);
+    }
+
+    /** Adds a user to the sketch in {@code state}, creating it with {@code lgK} on first use. */
+    public static void add(ValueState<HllSketch> state, String userId, int lgK) throws IOException {
+        HllSketch sketch = state.value();
+        if (sketch == null) {
+            sketch = newSketch(lgK);
+        }
+        sketch.update(userId);
+        state.update(sketch);
     }
 
     /**

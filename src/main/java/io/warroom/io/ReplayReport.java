@@ -1,12 +1,12 @@
 package io.warroom.io;
 
-import io.warroom.model.MonitorOutput;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.CampaignStats;
 import io.warroom.model.ItemStats;
 import io.warroom.model.MinuteStats;
+import io.warroom.model.MonitorOutput;
 import io.warroom.model.RejectReason;
 import io.warroom.model.RejectedRecord;
 import io.warroom.serde.Json;

@@ -10,7 +10,6 @@ import io.warroom.model.ChannelStats;
 import io.warroom.model.ItemStats;
 import io.warroom.model.MinuteStats;
 import io.warroom.model.MonitorOutput;
-import io.warroom.serde.Money;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -39,7 +38,7 @@ final class BusinessMetrics {
     /** Sell rates are measured over this much event time. */
     static final long SELL_RATE_WINDOW_MILLIS = 10 * 60_000L;
 
-    private static final long MINUTE = 60_000L;
+    private static final long MINUTE = MinuteStats.MINUTE_MILLIS;
     private static final long TOP_REFRESH_MILLIS = 1_000L;
 
     private final Map<String, CampaignView> campaigns = new LinkedHashMap<>();
@@ -105,7 +104,7 @@ final class BusinessMetrics {
             longGauge("carts", () -> latest == null ? 0 : latest.carts());
             group.gauge("conversion", (Gauge<Double>) () -> latest == null ? 0.0 : latest.conversion());
             longGauge("gmv_target_cents", campaign::gmvTargetCents);
-            longGauge("gmv_planned_cents", () -> latest == null ? 0 : plannedCents(latest.watermark()));
+            longGauge("gmv_planned_cents", () -> latest == null ? 0 : campaign.plannedCentsAt(latest.watermark()));
             longGauge("gmv_per_minute_cents", () -> lastCompleteMinute.gmvCents());
             longGauge("orders_per_minute", () -> lastCompleteMinute.orders());
             longGauge("pv_per_minute", () -> lastCompleteMinute.pv());
@@ -125,17 +124,12 @@ final class BusinessMetrics {
             group.gauge(name, gauge);
         }
 
-        private long plannedCents(long eventTime) {
-            return Money.roundToCents(Money.decimal(campaign.gmvTargetCents())
-                    .multiply(campaign.plannedShareAt(eventTime)));
-        }
-
         void update(CampaignStats stats) {
             latest = stats;
             for (MinuteStats m : stats.minutes()) {
                 recentMinutes.put(m.minuteStart(), m);
             }
-            long currentMinute = Math.floorDiv(stats.watermark(), MINUTE) * MINUTE;
+            long currentMinute = MinuteStats.minuteOf(stats.watermark());
             while (recentMinutes.size() > 5) {
                 recentMinutes.pollFirstEntry();
             }
