@@ -101,6 +101,7 @@ class ReplayPipelineIT {
             CampaignResult want = expected.campaigns().get(campaign.get("campaign_id").asText());
             assertTotals(campaign, want.totals, 0.02);
             assertPerMinute(campaign, want);
+            assertPacing(campaign, want);
             assertChannels(campaign, want);
             assertItems(campaign, want);
         }
@@ -159,6 +160,18 @@ class ReplayPipelineIT {
                     Money.parseCents(m.get("gmv").asText()), m.get("orders").asLong(), m.get("pv").asLong()));
         }
         assertThat(actual).isEqualTo(want.minutes);
+    }
+
+    /** Every checkpoint is evaluated by the end of a replay, with the complete gmv before it. */
+    private static void assertPacing(JsonNode campaign, CampaignResult want) {
+        List<ReferenceMonitor.Checkpoint> actual = new ArrayList<>();
+        for (JsonNode p : campaign.get("pacing")) {
+            assertThat(p.get("evaluated").asBoolean()).isTrue();
+            actual.add(new ReferenceMonitor.Checkpoint(p.get("at").asLong(),
+                    Money.parseCents(p.get("planned_gmv").asText()), Money.parseCents(p.get("gmv_before").asText()),
+                    p.get("behind").asBoolean()));
+        }
+        assertThat(actual).isEqualTo(want.pacing);
     }
 
     private static void assertChannels(JsonNode campaign, CampaignResult want) {

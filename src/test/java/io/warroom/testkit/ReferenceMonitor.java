@@ -12,6 +12,7 @@ import io.warroom.model.OrderEvent;
 import io.warroom.model.OrderLine;
 import io.warroom.model.OrderStatus;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -44,6 +45,9 @@ public final class ReferenceMonitor {
     /** Per-minute totals of a campaign. */
     public record Minute(long gmvCents, long orders, long pv) {}
 
+    /** A pacing checkpoint as the report lists it, once evaluated. */
+    public record Checkpoint(long at, long plannedCents, long gmvBeforeCents, boolean behind) {}
+
     /** An alert as the report lists it. */
     public record Alert(AlertType type, String campaignId, String itemId, long firedAt, Long resolvedAt) {}
 
@@ -54,6 +58,8 @@ public final class ReferenceMonitor {
         public final Map<Long, Minute> minutes = new TreeMap<>();
         public final Map<String, Set<String>> channelUsers = new TreeMap<>();
         public final Map<String, Long> channelPv = new TreeMap<>();
+        /** Per pacing checkpoint: paid gmv of events with {@code start <= ts < at}, and whether it is behind. */
+        public final List<Checkpoint> pacing = new ArrayList<>();
 
         Totals item(String itemId) {
             return items.computeIfAbsent(itemId, k -> new Totals());
@@ -166,6 +172,15 @@ public final class ReferenceMonitor {
             }
             stock.forEach((itemId, changes) -> applyStock(c, itemId, changes, r.item(itemId), alerts));
             pacingAlerts(c, null, c.gmvTargetCents(), paidTimesAndAmounts, alerts);
+            for (PacingCheckpoint checkpoint : c.pacing()) {
+                long gmvBefore = paidTimesAndAmounts.stream().filter(p -> p[0] < checkpoint.at())
+                        .mapToLong(p -> p[1]).sum();
+                BigDecimal planned = BigDecimal.valueOf(c.gmvTargetCents(), 2).multiply(checkpoint.share());
+                BigDecimal line = planned.multiply(BigDecimal.ONE.subtract(c.shortfallTolerance()));
+                r.pacing.add(new Checkpoint(checkpoint.at(),
+                        planned.setScale(2, RoundingMode.HALF_UP).unscaledValue().longValueExact(),
+                        gmvBefore, BigDecimal.valueOf(gmvBefore, 2).compareTo(line) < 0));
+            }
             for (ItemSettings item : c.items().values()) {
                 if (item.gmvTargetCents() != null) {
                     pacingAlerts(c, item.itemId(), item.gmvTargetCents(),
