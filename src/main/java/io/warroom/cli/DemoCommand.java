@@ -190,8 +190,8 @@ public final class DemoCommand implements Callable<Integer> {
                 new KafkaOutputs(brokers, topics, transactionalPrefix, Duration.ofMinutes(5)));
         JobClient job = env.executeAsync("warroom demo");
 
-        screen.printf("warroom demo: a %s sale starting now at %s (campaign file %s)%n", duration, start,
-                campaignFile);
+        screen.printf("warroom demo: a %s sale starting now at %s (campaign file %s)%n", readable(duration),
+                start, campaignFile);
         screen.printf("Kafka: %s   Prometheus: http://localhost:%d/metrics   Stop with Ctrl-C.%n%n", brokers,
                 metricsPort);
         screen.flush();
@@ -217,6 +217,13 @@ public final class DemoCommand implements Callable<Integer> {
         return traffic.failure == null ? 0 : 1;
     }
 
+    /** "5 min" or "15 s", not ISO-8601's "PT5M". */
+    private static String readable(Duration duration) {
+        return duration.toSecondsPart() == 0 && duration.toMinutes() > 0
+                ? duration.toMinutes() + " min"
+                : duration.toSeconds() + " s";
+    }
+
     /** Redraws the view until the sale is over (plus the linger time) or a stop is requested. */
     private void watch(LiveView view, KafkaConsumer<byte[], byte[]> results, KafkaTopics topics,
             GeneratorRun traffic, PrintWriter screen) throws InterruptedException, IOException {
@@ -237,7 +244,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             if (!traffic.isAlive() && lingerUntil == Long.MAX_VALUE) {
                 screen.println(traffic.failure == null
-                        ? "The simulated sale is over; watching the last numbers land for " + linger + "."
+                        ? "The simulated sale is over; watching the last numbers land for " + readable(linger) + "."
                         : "The traffic generator failed: " + traffic.failure.getMessage());
                 lingerUntil = System.nanoTime() + linger.toNanos();
             }
