@@ -453,7 +453,7 @@ public final class AlertDelivery implements AutoCloseable {
     }
 
     private static String keyOf(AlertEvent event) {
-        return event.campaignId() + '|' + event.type() + '|' + (event.itemId() == null ? "" : event.itemId());
+        return event.campaignId() + '|' + event.type() + '|' + event.subject();
     }
 
     /** Batches accepted by every Alertmanager. */

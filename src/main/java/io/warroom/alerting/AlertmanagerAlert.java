@@ -42,7 +42,7 @@ public final class AlertmanagerAlert implements Serializable {
             return "warning";
         }
         return switch (type) {
-            case STOCK_OUT, OVERSOLD, TARGET_SHORTFALL -> "page";
+            case STOCK_OUT, OVERSOLD, TARGET_SHORTFALL, STOCK_ETA, TRAFFIC_DROP -> "page";
             default -> "warning";
         };
     }
@@ -59,6 +59,9 @@ public final class AlertmanagerAlert implements Serializable {
         labels.put("campaign", alert.campaignId());
         if (alert.itemId() != null) {
             labels.put("item", alert.itemId());
+        }
+        if (alert.channel() != null) {
+            labels.put("channel", alert.channel());
         }
         labels.put("severity", severityOf(alert.type()));
         labels.put("alert_id", alert.id());

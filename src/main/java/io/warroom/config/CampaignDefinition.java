@@ -21,7 +21,8 @@ public record CampaignDefinition(
         List<PacingCheckpoint> pacing,
         long safetyStock,
         Map<String, ItemSettings> items,
-        List<String> channels)
+        List<String> channels,
+        AlertThresholds alerts)
         implements Serializable {
 
     /** The channel label a click counts under: itself, or "other" when the campaign lists its channels. */

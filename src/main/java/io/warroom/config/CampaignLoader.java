@@ -26,9 +26,17 @@ public final class CampaignLoader {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Set<String> CAMPAIGN_KEYS = Set.of(
             "campaign_id", "name", "start", "end", "gmv_target", "shortfall_tolerance", "pacing", "safety_stock",
-            "items", "channels");
+            "items", "channels", "alerts");
     private static final Set<String> PACING_KEYS = Set.of("at", "share");
     private static final Set<String> ITEM_KEYS = Set.of("item_id", "stock", "safety_stock", "gmv_target");
+    private static final Set<String> ALERT_KEYS = Set.of("stock_eta", "conversion_drop", "traffic_drop");
+    private static final Set<String> STOCK_ETA_KEYS = Set.of("enabled", "horizon_minutes", "window_minutes");
+    private static final Set<String> CONVERSION_DROP_KEYS = Set.of("enabled", "drop", "window_minutes", "min_pv");
+    private static final Set<String> TRAFFIC_DROP_KEYS =
+            Set.of("enabled", "drop", "baseline_minutes", "min_pv_per_minute");
+    private static final int MAX_WINDOW_MINUTES = 180;
+
+    private static final long MINUTE = 60_000L;
 
     private CampaignLoader() {}
 
@@ -107,11 +115,12 @@ public final class CampaignLoader {
         List<PacingCheckpoint> pacing = pacing(root, p, start, end);
         Map<String, ItemSettings> items = items(root, p);
         List<String> channels = channels(root, p);
+        AlertThresholds alerts = alerts(root, p);
         if (p.any()) {
             throw p.exception();
         }
         return new CampaignDefinition(id, name, start, end, target, tolerance, List.copyOf(pacing), safety,
-                Map.copyOf(items), List.copyOf(channels));
+                Map.copyOf(items), List.copyOf(channels), alerts);
     }
 
     private static List<PacingCheckpoint> pacing(JsonNode root, Problems p, Long start, Long end) {
@@ -139,6 +148,9 @@ public final class CampaignLoader {
             }
             if (start != null && end != null && (at <= start || at > end)) {
                 p.add(path + ".at", "must be after start and not after end");
+            } else if (at % MINUTE != 0 && !at.equals(end)) {
+                // gmv before a checkpoint is summed from whole event-time minutes
+                p.add(path + ".at", "must be on a whole minute (or be the campaign's end)");
             }
             if (!pacing.isEmpty()) {
                 PacingCheckpoint previous = pacing.get(pacing.size() - 1);
@@ -181,6 +193,64 @@ public final class CampaignLoader {
             }
         }
         return items;
+    }
+
+    private static AlertThresholds alerts(JsonNode root, Problems p) {
+        AlertThresholds d = AlertThresholds.DEFAULTS;
+        JsonNode node = root.get("alerts");
+        if (node == null || node.isNull()) {
+            return d;
+        }
+        if (!node.isObject()) {
+            p.add("alerts", "must be a mapping of stock_eta, conversion_drop, traffic_drop");
+            return d;
+        }
+        p.unknownKeys(node, "alerts.", ALERT_KEYS);
+        JsonNode eta = block(node, "stock_eta", STOCK_ETA_KEYS, p);
+        JsonNode conversion = block(node, "conversion_drop", CONVERSION_DROP_KEYS, p);
+        JsonNode traffic = block(node, "traffic_drop", TRAFFIC_DROP_KEYS, p);
+        return new AlertThresholds(
+                p.flag(eta, "enabled", "alerts.stock_eta.enabled", d.stockEtaEnabled()),
+                p.minutes(eta, "horizon_minutes", "alerts.stock_eta.horizon_minutes", d.stockEtaHorizonMinutes(),
+                        24 * 60),
+                p.minutes(eta, "window_minutes", "alerts.stock_eta.window_minutes", d.stockEtaWindowMinutes(),
+                        MAX_WINDOW_MINUTES),
+                p.flag(conversion, "enabled", "alerts.conversion_drop.enabled", d.conversionDropEnabled()),
+                conversion.has("drop")
+                        ? p.fraction(conversion, "drop", "alerts.conversion_drop.drop", false)
+                        : d.conversionDrop(),
+                p.minutes(conversion, "window_minutes", "alerts.conversion_drop.window_minutes",
+                        d.conversionWindowMinutes(), MAX_WINDOW_MINUTES),
+                conversion.has("min_pv")
+                        ? orDefault(p.count(conversion, "min_pv", "alerts.conversion_drop.min_pv"),
+                                d.conversionMinPv())
+                        : d.conversionMinPv(),
+                p.flag(traffic, "enabled", "alerts.traffic_drop.enabled", d.trafficDropEnabled()),
+                traffic.has("drop") ? p.fraction(traffic, "drop", "alerts.traffic_drop.drop", false) : d.trafficDrop(),
+                p.minutes(traffic, "baseline_minutes", "alerts.traffic_drop.baseline_minutes",
+                        d.trafficBaselineMinutes(), MAX_WINDOW_MINUTES),
+                traffic.has("min_pv_per_minute")
+                        ? orDefault(p.count(traffic, "min_pv_per_minute", "alerts.traffic_drop.min_pv_per_minute"),
+                                d.trafficMinPvPerMinute())
+                        : d.trafficMinPvPerMinute());
+    }
+
+    /** One alert's settings; an empty mapping when absent, so every field falls back to its default. */
+    private static JsonNode block(JsonNode alerts, String key, Set<String> allowed, Problems p) {
+        JsonNode node = alerts.get(key);
+        if (node == null || node.isNull()) {
+            return Json.object();
+        }
+        if (!node.isObject()) {
+            p.add("alerts." + key, "must be a mapping of " + String.join(", ", allowed.stream().sorted().toList()));
+            return Json.object();
+        }
+        p.unknownKeys(node, "alerts." + key + ".", allowed);
+        return node;
+    }
+
+    private static long orDefault(Long value, long fallback) {
+        return value == null ? fallback : value;
     }
 
     private static List<String> channels(JsonNode root, Problems p) {
@@ -349,6 +419,32 @@ public final class CampaignLoader {
                 return null;
             }
             return number;
+        }
+
+        boolean flag(JsonNode node, String key, String path, boolean fallback) {
+            JsonNode value = node.get(key);
+            if (value == null || value.isNull()) {
+                return fallback;
+            }
+            if (!value.isBoolean()) {
+                add(path, "must be true or false");
+                return fallback;
+            }
+            return value.booleanValue();
+        }
+
+        /** Whole minutes in 1..max; the default when absent. */
+        int minutes(JsonNode node, String key, String path, int fallback, int max) {
+            JsonNode value = node.get(key);
+            if (value == null || value.isNull()) {
+                return fallback;
+            }
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1
+                    || value.intValue() > max) {
+                add(path, "must be a whole number of minutes, 1 to " + max);
+                return fallback;
+            }
+            return value.intValue();
         }
 
         Long count(JsonNode node, String key) {

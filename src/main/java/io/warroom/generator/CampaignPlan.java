@@ -86,9 +86,14 @@ public final class CampaignPlan {
         return gmvTargetCents;
     }
 
+    private static final long MINUTE = 60_000L;
+
     private record Checkpoint(long at, BigDecimal share) {}
 
-    /** Checkpoints at each sixth of the window; shares never decrease and the last is 1.0 at the end. */
+    /**
+     * Checkpoints at the first whole minute after each equal step of the window; shares never decrease and the last
+     * is 1.0 at the end.
+     */
     private static List<Checkpoint> pacing(long start, long end, SaleForecast forecast, StockPlan stock) {
         List<Checkpoint> checkpoints = new ArrayList<>();
         BigDecimal previous = BigDecimal.ZERO;
@@ -102,7 +107,12 @@ public final class CampaignPlan {
                     .min(BigDecimal.ONE)
                     .setScale(2, RoundingMode.HALF_UP)
                     .max(previous);
-            checkpoints.add(new Checkpoint(start + since, share));
+            // Checkpoints sit on whole minutes, as the campaign format requires.
+            long at = Math.floorDiv(start + since + MINUTE - 1, MINUTE) * MINUTE;
+            if (at >= end || (!checkpoints.isEmpty() && at <= checkpoints.get(checkpoints.size() - 1).at())) {
+                continue;
+            }
+            checkpoints.add(new Checkpoint(at, share));
             previous = share;
         }
         checkpoints.add(new Checkpoint(end, new BigDecimal("1.00")));

@@ -112,6 +112,9 @@ public final class OutputJson {
         } else {
             n.put("item_id", a.itemId());
         }
+        if (a.channel() != null) {
+            n.put("channel", a.channel());
+        }
         n.put("fired_at", a.firedAt());
         if (a.resolvedAt() == null) {
             n.putNull("resolved_at");

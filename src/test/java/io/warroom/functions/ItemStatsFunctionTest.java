@@ -212,8 +212,8 @@ class ItemStatsFunctionTest {
         push(release("o1", SHIRT, T2, 10));
         harness.processWatermark(T2);
 
-        String stockLow = AlertEvent.idOf(CAMPAIGN, AlertType.STOCK_LOW, SHIRT, T1);
-        String stockOut = AlertEvent.idOf(CAMPAIGN, AlertType.STOCK_OUT, SHIRT, T1);
+        String stockLow = AlertEvent.idOf(CAMPAIGN, AlertType.STOCK_LOW, SHIRT, null, T1);
+        String stockOut = AlertEvent.idOf(CAMPAIGN, AlertType.STOCK_OUT, SHIRT, null, T1);
         // The id depends only on what fired and when, so a replay yields the same ids and a sink can match the
         // resolved record to its alert without state of its own.
         assertThat(sideOutput(ItemStatsFunction.ALERTS))
