@@ -1,6 +1,7 @@
 package io.warroom.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warroom.serde.EventTime;
 import io.warroom.serde.Json;
 import io.warroom.serde.Money;
@@ -37,6 +38,8 @@ public final class CampaignLoader {
     private static final int MAX_WINDOW_MINUTES = 180;
 
     private static final long MINUTE = 60_000L;
+    /** The field of an update that says from when it is in force. */
+    public static final String EFFECTIVE_FROM = "effective_from";
 
     private CampaignLoader() {}
 
@@ -88,12 +91,44 @@ public final class CampaignLoader {
 
     /** Parses one campaign document; {@code source} names it in error messages. */
     public static CampaignDefinition parse(String source, byte[] yaml) throws CampaignConfigException {
-        JsonNode root;
+        return parse(source, readDocument(source, yaml));
+    }
+
+    /**
+     * Parses a campaign update from the control input: a campaign document (YAML or JSON) with an
+     * {@code effective_from} timestamp, the event time from which it is in force.
+     */
+    public static CampaignVersion parseUpdate(String source, byte[] document) throws CampaignConfigException {
+        JsonNode root = readDocument(source, document);
+        Problems p = new Problems(source);
+        Long effectiveFrom = null;
+        if (root != null && root.isObject()) {
+            effectiveFrom = p.time(root, EFFECTIVE_FROM);
+            ((ObjectNode) root).remove(EFFECTIVE_FROM);
+        }
+        List<String> problems = new ArrayList<>();
+        CampaignDefinition definition = null;
         try {
-            root = Json.readYaml(yaml);
+            definition = parse(source, root);
+        } catch (CampaignConfigException e) {
+            problems.addAll(e.problems());
+        }
+        problems.addAll(p.list);
+        if (!problems.isEmpty()) {
+            throw new CampaignConfigException(problems);
+        }
+        return new CampaignVersion(effectiveFrom, definition);
+    }
+
+    private static JsonNode readDocument(String source, byte[] yaml) throws CampaignConfigException {
+        try {
+            return Json.readYaml(yaml);
         } catch (IOException e) {
             throw new CampaignConfigException(List.of(source + ": not valid YAML: " + firstLine(e.getMessage())));
         }
+    }
+
+    private static CampaignDefinition parse(String source, JsonNode root) throws CampaignConfigException {
         Problems p = new Problems(source);
         if (root == null || !root.isObject()) {
             p.add("(document)", "must be a mapping of campaign fields");

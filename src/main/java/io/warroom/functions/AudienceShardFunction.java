@@ -1,9 +1,10 @@
 package io.warroom.functions;
 
-import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignTimeline;
 import io.warroom.config.CampaignDefinition;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AudienceSignal;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.CampaignDelta;
 import io.warroom.model.ChannelMinute;
 import io.warroom.model.ChannelStats;
@@ -22,7 +23,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -34,9 +35,10 @@ import org.apache.flink.util.Collector;
  * the watermark reaches the end of each event-time minute it has data in (or the campaign's end within it), so
  * the campaign's evaluations at that boundary see every earlier event; and at cleanup.
  */
-public final class AudienceShardFunction extends KeyedProcessFunction<String, AudienceSignal, CampaignDelta> {
+public final class AudienceShardFunction 
+        extends KeyedBroadcastProcessFunction<String, AudienceSignal, CampaignUpdate, CampaignDelta> {
 
-    private final CampaignCatalog campaigns;
+    private final LiveCampaigns campaigns;
     private final MonitorSettings settings;
 
     private transient ValueState<ShardState> state;
@@ -47,8 +49,8 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
     private transient MapState<Long, Map<String, Long>> channelMinutePv;
     private transient MapState<Long, MinuteStats> minutes;
 
-    public AudienceShardFunction(CampaignCatalog campaigns, MonitorSettings settings) {
-        this.campaigns = campaigns;
+    public AudienceShardFunction(CampaignTimeline campaigns, MonitorSettings settings) {
+        this.campaigns = new LiveCampaigns(campaigns);
         this.settings = settings;
     }
 
@@ -67,8 +69,19 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
     }
 
     @Override
-    public void processElement(AudienceSignal signal, Context ctx, Collector<CampaignDelta> out) throws Exception {
-        CampaignDefinition campaign = campaigns.get(signal.campaignId());
+    public void processBroadcastElement(CampaignUpdate update, Context ctx, Collector<CampaignDelta> out)
+            throws Exception {
+        campaigns.apply(update, ctx.getBroadcastState(LiveCampaigns.UPDATES));
+    }
+
+    /** The campaigns as this operator knows them now. */
+    private CampaignTimeline timeline(ReadOnlyContext ctx) throws Exception {
+        return campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES));
+    }
+
+    @Override
+    public void processElement(AudienceSignal signal, ReadOnlyContext ctx, Collector<CampaignDelta> out) throws Exception {
+        CampaignDefinition campaign = timeline(ctx).inForce(signal.campaignId(), signal.ts());
         if (ctx.timerService().currentWatermark() >= settings.releaseTime(campaign.end())) {
             return; // counted where the signal came from
         }
@@ -122,7 +135,7 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
         }
         String campaignId = Keys.campaignOf(ctx.getCurrentKey());
         boolean closing = ctx.timeDomain() == TimeDomain.EVENT_TIME
-                && timestamp >= settings.releaseTime(campaigns.get(campaignId).end());
+                && timestamp >= settings.releaseTime(timeline(ctx).get(campaignId).end());
         // Both clocks flush: processing time for freshness, event time at minute ends and at the end.
         boolean changed = ctx.timeDomain() == TimeDomain.PROCESSING_TIME ? st.takeChanges() : st.takeChangesNow();
         if (changed) {

@@ -1,11 +1,12 @@
 package io.warroom.functions;
 
-import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignTimeline;
 import io.warroom.config.AlertThresholds;
 import io.warroom.config.CampaignDefinition;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.CampaignDelta;
 import io.warroom.model.CampaignStats;
 import io.warroom.model.ChannelMinute;
@@ -23,7 +24,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -40,12 +41,13 @@ import org.apache.flink.util.OutputTag;
  * Stats are emitted at most once per stats interval, after each checkpoint, and once more, {@code closed}, when
  * event time passes the end plus the retention period and the campaign's state is released.
  */
-public final class CampaignStatsFunction extends KeyedProcessFunction<String, CampaignDelta, CampaignStats> {
+public final class CampaignStatsFunction 
+        extends KeyedBroadcastProcessFunction<String, CampaignDelta, CampaignUpdate, CampaignStats> {
     public static final OutputTag<AlertEvent> ALERTS = new OutputTag<>("campaign-alerts") {};
 
     private static final long MINUTE = MinuteStats.MINUTE_MILLIS;
 
-    private final CampaignCatalog campaigns;
+    private final LiveCampaigns campaigns;
     private final MonitorSettings settings;
 
     private transient ValueState<CampaignState> state;
@@ -55,8 +57,8 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
     /** Evaluated pacing checkpoints: {@code at} to whether gmv was behind. */
     private transient MapState<Long, Boolean> checkpointOutcomes;
 
-    public CampaignStatsFunction(CampaignCatalog campaigns, MonitorSettings settings) {
-        this.campaigns = campaigns;
+    public CampaignStatsFunction(CampaignTimeline campaigns, MonitorSettings settings) {
+        this.campaigns = new LiveCampaigns(campaigns);
         this.settings = settings;
     }
 
@@ -72,8 +74,21 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
     }
 
     @Override
-    public void processElement(CampaignDelta delta, Context ctx, Collector<CampaignStats> out) throws Exception {
-        CampaignDefinition campaign = campaigns.get(delta.campaignId());
+    public void processBroadcastElement(CampaignUpdate update, Context ctx, Collector<CampaignStats> out)
+            throws Exception {
+        campaigns.apply(update, ctx.getBroadcastState(LiveCampaigns.UPDATES));
+    }
+
+    /** The campaigns as this operator knows them now. */
+    private CampaignTimeline timeline(ReadOnlyContext ctx) throws Exception {
+        return campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES));
+    }
+
+    @Override
+    public void processElement(CampaignDelta delta, ReadOnlyContext ctx, Collector<CampaignStats> out) throws Exception {
+        CampaignDefinition campaign = timeline(ctx).get(delta.campaignId());
+        campaign = timeline(ctx).inForce(campaign.campaignId(),
+                Math.max(campaign.start(), ctx.timerService().currentWatermark()));
         if (ctx.timerService().currentWatermark() >= settings.releaseTime(campaign.end())) {
             return; // the campaign's final stats were emitted and its state released
         }
@@ -110,7 +125,8 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
             state.update(st);
             return;
         }
-        CampaignDefinition campaign = campaigns.get(campaignId);
+        // Checkpoints and minute boundaries use the campaign as defined at their own instant.
+        CampaignDefinition campaign = timeline(ctx).inForce(campaignId, timestamp + 1);
         boolean evaluated = evaluateCheckpoints(timestamp, st, campaign, ctx);
         long boundary = timestamp + 1;
         if (boundary % MINUTE == 0 && boundary <= campaign.end()) {
@@ -138,7 +154,7 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
     }
 
     /** Timers for the checkpoints still ahead (the timer service ignores repeats). */
-    private void registerCheckpoints(CampaignDefinition campaign, Context ctx) {
+    private void registerCheckpoints(CampaignDefinition campaign, ReadOnlyContext ctx) {
         long watermark = ctx.timerService().currentWatermark();
         for (int k = 0; k < campaign.pacing().size(); k++) {
             if (campaign.checkpointDueAt(k) > watermark) {
@@ -177,7 +193,7 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
         }
     }
 
-    private boolean evaluateCheckpoints(long watermark, CampaignState st, CampaignDefinition campaign, Context ctx)
+    private boolean evaluateCheckpoints(long watermark, CampaignState st, CampaignDefinition campaign, ReadOnlyContext ctx)
             throws Exception {
         boolean any = false;
         for (int k = 0; k < campaign.pacing().size(); k++) {
@@ -203,7 +219,7 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
      * TRAFFIC_DROP at minute boundary {@code boundary}, for the campaign and each channel, once the minute and its
      * whole baseline lie inside the campaign.
      */
-    private void evaluateTraffic(long boundary, CampaignState st, CampaignDefinition campaign, Context ctx)
+    private void evaluateTraffic(long boundary, CampaignState st, CampaignDefinition campaign, ReadOnlyContext ctx)
             throws Exception {
         AlertThresholds thresholds = campaign.alerts();
         long minute = boundary - MINUTE;
@@ -260,8 +276,8 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
         return sum;
     }
 
-    private CampaignStats snapshot(CampaignState st, String campaignId, Context ctx, boolean closed) throws Exception {
-        CampaignDefinition campaign = campaigns.get(campaignId);
+    private CampaignStats snapshot(CampaignState st, String campaignId, ReadOnlyContext ctx, boolean closed) throws Exception {
+        CampaignDefinition campaign = timeline(ctx).inForce(campaignId, ctx.timerService().currentWatermark());
         List<MinuteStats> minuteList = new ArrayList<>();
         if (closed) {
             for (MinuteStats m : minutes.values()) {
@@ -287,8 +303,8 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
                     gmvBefore(st, at), behind != null, behind != null && behind);
         }
         return new CampaignStats(campaignId, st.gmvCents, st.refundedCents, st.orders, st.units, sum(st.shardBuyers),
-                sum(st.shardUv), st.pv, st.carts, ctx.timerService().currentWatermark(),
-                minuteList.toArray(new MinuteStats[0]), channelList.toArray(new ChannelStats[0]), pacing, closed);
+                sum(st.shardUv), st.pv, st.carts, ctx.timerService().currentWatermark(), campaign.gmvTargetCents(),
+                campaign.plannedCentsAt(ctx.timerService().currentWatermark()), minuteList.toArray(new MinuteStats[0]), channelList.toArray(new ChannelStats[0]), pacing, closed);
     }
 
     private static long sum(long[] values) {

@@ -1,7 +1,10 @@
 package io.warroom.functions;
 
-import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignDefinition;
+import io.warroom.config.CampaignTimeline;
+import io.warroom.config.CampaignVersion;
+import io.warroom.model.CampaignDelta;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.CartEvent;
 import io.warroom.model.ClickEvent;
 import io.warroom.model.InputRecord;
@@ -11,6 +14,7 @@ import io.warroom.model.OrderEvent;
 import io.warroom.model.RejectReason;
 import io.warroom.model.RejectedRecord;
 import io.warroom.model.StreamKind;
+import io.warroom.serde.EventParser;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -18,22 +22,35 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * First stop of every input record. Rejected records go to {@link #REJECTED}; orders go to {@link #ORDERS} for
  * their lifecycle; clicks, carts and inventory snapshots become one {@link ItemSignal} per campaign whose window
  * holds their event time. Events outside every campaign are dropped. Every record is counted by stream (accepted,
  * late, outside campaigns, rejected by reason), and event-time lag behind the wall clock is a gauge.
+ *
+ * <p>It is also where campaign updates from the control input are judged for the record: the first subtask sends
+ * an invalid one to {@link #REJECTED} (reason {@code invalid_campaign}) and opens what a valid one adds (a new
+ * campaign on {@link #OPENED}, new items as INIT signals). Every operator applies updates on its own.
  */
-public final class InputRouter extends ProcessFunction<InputRecord, ItemSignal> {
+public final class InputRouter extends BroadcastProcessFunction<InputRecord, CampaignUpdate, ItemSignal> {
     public static final OutputTag<RejectedRecord> REJECTED = new OutputTag<>("rejected") {};
     public static final OutputTag<OrderEvent> ORDERS = new OutputTag<>("orders") {};
+    public static final OutputTag<CampaignDelta> OPENED = new OutputTag<>("opened-campaigns") {};
+    /** The stream name of campaign updates in dead-letter records. */
+    public static final String CAMPAIGN_CONFIG_STREAM = "campaign-config";
 
-    private final CampaignCatalog campaigns;
+    private static final Logger LOG = LoggerFactory.getLogger(InputRouter.class);
+
+    private final LiveCampaigns campaigns;
     private transient StreamCounters[] countersByStream;
+    private transient Counter updatesApplied;
+    private transient Counter updatesRejected;
     private transient volatile long watermark = Long.MIN_VALUE;
 
     /** Pipeline health counters of one input stream, labelled {@code stream} (and {@code reason}). */
@@ -53,8 +70,8 @@ public final class InputRouter extends ProcessFunction<InputRecord, ItemSignal> 
         }
     }
 
-    public InputRouter(CampaignCatalog campaigns) {
-        this.campaigns = campaigns;
+    public InputRouter(CampaignTimeline campaigns) {
+        this.campaigns = new LiveCampaigns(campaigns);
     }
 
     @Override
@@ -64,6 +81,9 @@ public final class InputRouter extends ProcessFunction<InputRecord, ItemSignal> 
         for (StreamKind stream : StreamKind.values()) {
             countersByStream[stream.ordinal()] = new StreamCounters(warroom.addGroup("stream", stream.defaultName()));
         }
+        MetricGroup updates = warroom.addGroup("stream", CAMPAIGN_CONFIG_STREAM);
+        updatesApplied = updates.counter("campaign_updates_applied");
+        updatesRejected = updates.counter("campaign_updates_rejected");
         // How far event time trails the wall clock: a stalled input or a lagging consumer shows here first.
         warroom.gauge("event_time_lag_ms", (Gauge<Long>) () -> {
             long current = watermark;
@@ -72,8 +92,35 @@ public final class InputRouter extends ProcessFunction<InputRecord, ItemSignal> 
     }
 
     @Override
-    public void processElement(InputRecord record, Context ctx, Collector<ItemSignal> out) {
-        long currentWatermark = ctx.timerService().currentWatermark();
+    public void processBroadcastElement(CampaignUpdate update, Context ctx, Collector<ItemSignal> out)
+            throws Exception {
+        LiveCampaigns.Outcome outcome = campaigns.apply(update, ctx.getBroadcastState(LiveCampaigns.UPDATES));
+        if (getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() != 0) {
+            return; // one report per update, not one per subtask
+        }
+        if (outcome.rejection() != null) {
+            updatesRejected.inc();
+            LOG.warn("Rejected campaign update from {}: {}", update.origin(), outcome.rejection());
+            ctx.output(REJECTED, new RejectedRecord(CAMPAIGN_CONFIG_STREAM, update.origin(),
+                    RejectReason.INVALID_CAMPAIGN, outcome.rejection(), kept(update.body()), null));
+            return;
+        }
+        updatesApplied.inc();
+        CampaignVersion version = outcome.accepted();
+        String campaignId = version.definition().campaignId();
+        LOG.info("Applied campaign update for {} in force from {}", campaignId, version.effectiveFrom());
+        CampaignTimeline before = outcome.before();
+        CampaignOpenings openings = CampaignOpenings.of(
+                before.knows(campaignId) ? before.inForce(campaignId, version.effectiveFrom()) : null, version);
+        openings.campaigns().forEach(delta -> ctx.output(OPENED, delta));
+        openings.items().forEach(out::collect);
+    }
+
+    @Override
+    public void processElement(InputRecord record, ReadOnlyContext ctx, Collector<ItemSignal> out)
+            throws Exception {
+        CampaignTimeline timeline = campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES));
+        long currentWatermark = ctx.currentWatermark();
         if (currentWatermark != watermark) {
             watermark = currentWatermark;
         }
@@ -91,29 +138,29 @@ public final class InputRouter extends ProcessFunction<InputRecord, ItemSignal> 
         if (record.order() != null) {
             // Orders before a campaign starts still matter (paid before, refunded during); after the last
             // campaign ends they cannot change any number.
-            if (record.order().ts() < campaigns.latestEnd()) {
+            if (record.order().ts() < timeline.latestEnd()) {
                 ctx.output(ORDERS, record.order());
             } else {
                 counters.outsideCampaigns.inc();
             }
         } else if (record.click() != null) {
             ClickEvent e = record.click();
-            route(e.ts(), counters, out, c -> new ItemSignal(ItemSignal.Kind.CLICK, c.campaignId(), e.itemId(),
+            route(timeline, e.ts(), counters, out, c -> new ItemSignal(ItemSignal.Kind.CLICK, c.campaignId(), e.itemId(),
                     e.ts(), e.eventId(), e.userId(), e.channel(), 1, 0));
         } else if (record.cart() != null) {
             CartEvent e = record.cart();
-            route(e.ts(), counters, out, c -> new ItemSignal(ItemSignal.Kind.CART, c.campaignId(), e.itemId(),
+            route(timeline, e.ts(), counters, out, c -> new ItemSignal(ItemSignal.Kind.CART, c.campaignId(), e.itemId(),
                     e.ts(), e.eventId(), e.userId(), null, e.quantity(), 0));
         } else {
             InventoryEvent e = record.inventory();
-            route(e.ts(), counters, out, c -> ItemSignal.stockOnly(ItemSignal.Kind.INVENTORY, c.campaignId(),
+            route(timeline, e.ts(), counters, out, c -> ItemSignal.stockOnly(ItemSignal.Kind.INVENTORY, c.campaignId(),
                     e.itemId(), e.ts(), null, e.stock()));
         }
     }
 
-    private void route(long ts, StreamCounters counters, Collector<ItemSignal> out,
+    private static void route(CampaignTimeline timeline, long ts, StreamCounters counters, Collector<ItemSignal> out,
             Function<CampaignDefinition, ItemSignal> signal) {
-        var matching = campaigns.at(ts);
+        var matching = timeline.containing(ts);
         if (matching.isEmpty()) {
             counters.outsideCampaigns.inc();
             return;
@@ -121,5 +168,9 @@ public final class InputRouter extends ProcessFunction<InputRecord, ItemSignal> 
         for (CampaignDefinition campaign : matching) {
             out.collect(signal.apply(campaign));
         }
+    }
+
+    private static String kept(String body) {
+        return body.length() > EventParser.MAX_KEPT_PAYLOAD ? body.substring(0, EventParser.MAX_KEPT_PAYLOAD) : body;
     }
 }

@@ -1,12 +1,13 @@
 package io.warroom.functions;
 
 import io.warroom.config.AlertThresholds;
-import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignTimeline;
 import io.warroom.config.CampaignDefinition;
 import io.warroom.config.ItemSettings;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.AudienceSignal;
 import io.warroom.model.ItemSignal;
 import io.warroom.model.ItemStats;
@@ -27,7 +28,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -53,7 +54,8 @@ import org.apache.flink.util.OutputTag;
  * campaign's end plus the retention period, the final stats are emitted with {@code closed} set and all state and
  * timers of the key are released; signals arriving after that are counted and dropped.
  */
-public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSignal, ItemStats> {
+public final class ItemStatsFunction 
+        extends KeyedBroadcastProcessFunction<String, ItemSignal, CampaignUpdate, ItemStats> {
     public static final OutputTag<AlertEvent> ALERTS = new OutputTag<>("item-alerts") {};
     public static final OutputTag<AudienceSignal> AUDIENCE = new OutputTag<>("item-audience") {};
 
@@ -63,7 +65,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
 
     private static final long MINUTE = MinuteStats.MINUTE_MILLIS;
 
-    private final CampaignCatalog campaigns;
+    private final LiveCampaigns campaigns;
     private final MonitorSettings settings;
 
     private transient ValueState<ItemState> state;
@@ -76,8 +78,8 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
     private transient MapState<Long, ItemMinute> recentMinutes;
     private transient Counter closedCampaignDrops;
 
-    public ItemStatsFunction(CampaignCatalog campaigns, MonitorSettings settings) {
-        this.campaigns = campaigns;
+    public ItemStatsFunction(CampaignTimeline campaigns, MonitorSettings settings) {
+        this.campaigns = new LiveCampaigns(campaigns);
         this.settings = settings;
     }
 
@@ -96,8 +98,19 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
     }
 
     @Override
-    public void processElement(ItemSignal signal, Context ctx, Collector<ItemStats> out) throws Exception {
-        CampaignDefinition campaign = campaigns.get(signal.campaignId());
+    public void processBroadcastElement(CampaignUpdate update, Context ctx, Collector<ItemStats> out)
+            throws Exception {
+        campaigns.apply(update, ctx.getBroadcastState(LiveCampaigns.UPDATES));
+    }
+
+    /** The campaigns as this operator knows them now. */
+    private CampaignTimeline timeline(ReadOnlyContext ctx) throws Exception {
+        return campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES));
+    }
+
+    @Override
+    public void processElement(ItemSignal signal, ReadOnlyContext ctx, Collector<ItemStats> out) throws Exception {
+        CampaignDefinition campaign = timeline(ctx).inForce(signal.campaignId(), signal.ts());
         if (ctx.timerService().currentWatermark() >= settings.releaseTime(campaign.end())) {
             closedCampaignDrops.inc();
             return;
@@ -177,12 +190,15 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
             state.update(st);
             return;
         }
-        CampaignDefinition campaign = campaigns.get(campaignId);
+        // Each evaluation uses the campaign as defined at its own event time: stock changes at the timer's
+        // timestamp, checkpoints and minute boundaries at the instant after it.
+        CampaignDefinition campaign = timeline(ctx).inForce(campaignId, timestamp);
+        CampaignDefinition atBoundary = timeline(ctx).inForce(campaignId, timestamp + 1);
         boolean changed = applyStock(timestamp, st, campaign, itemId, ctx);
-        changed |= evaluateCheckpoints(timestamp, st, campaign, itemId, ctx);
+        changed |= evaluateCheckpoints(timestamp, st, atBoundary, itemId, ctx);
         long boundary = timestamp + 1;
         if (boundary % MINUTE == 0 && boundary <= campaign.end()) {
-            evaluateMinuteBoundary(boundary, st, campaign, itemId, ctx);
+            evaluateMinuteBoundary(boundary, st, atBoundary, itemId, ctx);
         }
         if (timestamp >= settings.releaseTime(campaign.end())) {
             out.collect(snapshot(st, campaignId, itemId, ctx, true));
@@ -202,7 +218,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
         state.update(st);
     }
 
-    private ItemState start(CampaignDefinition campaign, String itemId, Context ctx) {
+    private ItemState start(CampaignDefinition campaign, String itemId, ReadOnlyContext ctx) {
         ItemState st = new ItemState();
         ctx.timerService().registerEventTimeTimer(settings.releaseTime(campaign.end()));
         if (hasTarget(campaign, itemId)) {
@@ -222,7 +238,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
     }
 
     /** Timers for the checkpoints still ahead (the timer service ignores repeats). */
-    private static void registerCheckpoints(CampaignDefinition campaign, Context ctx) {
+    private static void registerCheckpoints(CampaignDefinition campaign, ReadOnlyContext ctx) {
         long watermark = ctx.timerService().currentWatermark();
         for (int k = 0; k < campaign.pacing().size(); k++) {
             if (campaign.checkpointDueAt(k) > watermark) {
@@ -235,7 +251,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
      * The counts of the minute holding {@code ts}, with its boundary scheduled for evaluation; null when the
      * minute is older than the kept ones (a late event: it only counts in the totals).
      */
-    private ItemMinute minuteOf(long ts, ItemState st, CampaignDefinition campaign, Context ctx) throws Exception {
+    private ItemMinute minuteOf(long ts, ItemState st, CampaignDefinition campaign, ReadOnlyContext ctx) throws Exception {
         long minuteStart = MinuteStats.minuteOf(ts);
         if (minuteStart < st.recentFrom) {
             return null;
@@ -255,7 +271,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
      * and the next boundary is scheduled if anything may still change there.
      */
     private void evaluateMinuteBoundary(long boundary, ItemState st, CampaignDefinition campaign, String itemId,
-            Context ctx) throws Exception {
+            ReadOnlyContext ctx) throws Exception {
         AlertThresholds thresholds = campaign.alerts();
         long etaFrom = boundary - thresholds.stockEtaWindowMinutes() * MINUTE;
         long conversionFrom = boundary - thresholds.conversionWindowMinutes() * MINUTE;
@@ -323,7 +339,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
      * there were any. Timers fire in timestamp order, so changes are applied in event-time order.
      */
     private boolean applyStock(long timestamp, ItemState st, CampaignDefinition campaign, String itemId,
-            Context ctx) throws Exception {
+            ReadOnlyContext ctx) throws Exception {
         List<ItemSignal> due = pendingStock.get(timestamp);
         if (due == null) {
             return false;
@@ -353,7 +369,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
         return true;
     }
 
-    private void evaluateStockAlerts(ItemState st, CampaignDefinition campaign, String itemId, long at, Context ctx) {
+    private void evaluateStockAlerts(ItemState st, CampaignDefinition campaign, String itemId, long at, ReadOnlyContext ctx) {
         long safety = campaign.safetyStockOf(itemId);
         long stock = st.stock;
         st.stockLowSince = AlertTransitions.update(st.stockLowSince, st.stockKnown && stock <= safety, at,
@@ -379,7 +395,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
     }
 
     private boolean evaluateCheckpoints(long watermark, ItemState st, CampaignDefinition campaign, String itemId,
-            Context ctx) throws Exception {
+            ReadOnlyContext ctx) throws Exception {
         if (!hasTarget(campaign, itemId)) {
             return false;
         }
@@ -417,7 +433,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
         return gmv;
     }
 
-    private ItemStats snapshot(ItemState st, String campaignId, String itemId, Context ctx, boolean closed)
+    private ItemStats snapshot(ItemState st, String campaignId, String itemId, ReadOnlyContext ctx, boolean closed)
             throws Exception {
         return new ItemStats(campaignId, itemId, st.gmvCents, st.refundedCents, st.orders, st.units,
                 Sketches.estimate(buyers.value()), Sketches.estimate(uv.value()), st.pv, st.carts,

@@ -1,15 +1,16 @@
 package io.warroom.functions;
 
-import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignTimeline;
 import io.warroom.config.CampaignDefinition;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AudienceSignal;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.ItemSignal;
 import io.warroom.model.OrderEffect;
 import io.warroom.model.OrderLine;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -18,20 +19,26 @@ import org.apache.flink.util.OutputTag;
  * item of the order's lines (quantities and amounts of repeated items added up, so an order counts once per item),
  * and, for paid and refunded effects, one {@link AudienceSignal} for the campaign totals on {@link #AUDIENCE}.
  */
-public final class OrderEffectRouter extends ProcessFunction<OrderEffect, ItemSignal> {
+public final class OrderEffectRouter extends BroadcastProcessFunction<OrderEffect, CampaignUpdate, ItemSignal> {
     public static final OutputTag<AudienceSignal> AUDIENCE = new OutputTag<>("order-audience") {};
 
-    private final CampaignCatalog campaigns;
+    private final LiveCampaigns campaigns;
     private final int shards;
 
-    public OrderEffectRouter(CampaignCatalog campaigns, MonitorSettings settings) {
-        this.campaigns = campaigns;
+    public OrderEffectRouter(CampaignTimeline campaigns, MonitorSettings settings) {
+        this.campaigns = new LiveCampaigns(campaigns);
         this.shards = settings.audienceShards();
     }
 
     @Override
-    public void processElement(OrderEffect effect, Context ctx, Collector<ItemSignal> out) {
-        var matching = campaigns.at(effect.ts());
+    public void processBroadcastElement(CampaignUpdate update, Context ctx, Collector<ItemSignal> out)
+            throws Exception {
+        campaigns.apply(update, ctx.getBroadcastState(LiveCampaigns.UPDATES));
+    }
+
+    @Override
+    public void processElement(OrderEffect effect, ReadOnlyContext ctx, Collector<ItemSignal> out) throws Exception {
+        var matching = campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES)).containing(effect.ts());
         if (matching.isEmpty()) {
             return;
         }

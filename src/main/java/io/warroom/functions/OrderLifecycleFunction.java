@@ -1,7 +1,8 @@
 package io.warroom.functions;
 
-import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignTimeline;
 import io.warroom.config.MonitorSettings;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.OrderEffect;
 import io.warroom.model.OrderEvent;
 import io.warroom.model.OrderLine;
@@ -15,7 +16,7 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -34,18 +35,32 @@ import org.apache.flink.util.Collector;
  * Duplicates, by (order_id, status), are dropped on arrival. All state of an order is cleared when event time
  * passes the end of the last campaign plus the retention period.
  */
-public final class OrderLifecycleFunction extends KeyedProcessFunction<String, OrderEvent, OrderEffect> {
+public final class OrderLifecycleFunction
+        extends KeyedBroadcastProcessFunction<String, OrderEvent, CampaignUpdate, OrderEffect> {
     private static final Comparator<OrderEvent> EVENT_TIME_ORDER =
             Comparator.comparingLong(OrderEvent::ts).thenComparing(OrderEvent::status);
 
-    private final long cleanupAt;
+    private final LiveCampaigns campaigns;
+    private final MonitorSettings settings;
     private transient ValueState<OrderProgress> progress;
     private transient ListState<OrderEvent> pending;
     private transient Counter duplicates;
     private transient Counter afterCampaignsClosed;
 
-    public OrderLifecycleFunction(CampaignCatalog campaigns, MonitorSettings settings) {
-        this.cleanupAt = settings.releaseTime(campaigns.latestEnd());
+    public OrderLifecycleFunction(CampaignTimeline campaigns, MonitorSettings settings) {
+        this.campaigns = new LiveCampaigns(campaigns);
+        this.settings = settings;
+    }
+
+    @Override
+    public void processBroadcastElement(CampaignUpdate update, Context ctx, Collector<OrderEffect> out)
+            throws Exception {
+        campaigns.apply(update, ctx.getBroadcastState(LiveCampaigns.UPDATES));
+    }
+
+    /** After the last campaign's end plus retention, no order event can change a number. */
+    private long cleanupAt(ReadOnlyContext ctx) throws Exception {
+        return settings.releaseTime(campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES)).latestEnd());
     }
 
     @Override
@@ -57,7 +72,8 @@ public final class OrderLifecycleFunction extends KeyedProcessFunction<String, O
     }
 
     @Override
-    public void processElement(OrderEvent event, Context ctx, Collector<OrderEffect> out) throws Exception {
+    public void processElement(OrderEvent event, ReadOnlyContext ctx, Collector<OrderEffect> out) throws Exception {
+        long cleanupAt = cleanupAt(ctx);
         if (ctx.timerService().currentWatermark() >= cleanupAt) {
             afterCampaignsClosed.inc();
             return;
@@ -65,6 +81,7 @@ public final class OrderLifecycleFunction extends KeyedProcessFunction<String, O
         OrderProgress state = progress.value();
         if (state == null) {
             state = new OrderProgress();
+            state.cleanupTimer = cleanupAt;
             ctx.timerService().registerEventTimeTimer(cleanupAt);
         }
         int bit = event.status().bit();
@@ -101,9 +118,15 @@ public final class OrderLifecycleFunction extends KeyedProcessFunction<String, O
             pending.update(later);
             progress.update(state);
         }
+        long cleanupAt = cleanupAt(ctx);
         if (timestamp >= cleanupAt) {
             progress.clear();
             pending.clear();
+        } else if (timestamp == state.cleanupTimer) {
+            // a campaign pushed since ends later: keep the order until then
+            state.cleanupTimer = cleanupAt;
+            ctx.timerService().registerEventTimeTimer(cleanupAt);
+            progress.update(state);
         }
     }
 

@@ -17,6 +17,8 @@ public class OrderProgress {
 
     public boolean released;
     public boolean paid;
+    /** The event time the order's state is scheduled to be cleared at. */
+    public long cleanupTimer;
 
     public OrderProgress() {}
 }

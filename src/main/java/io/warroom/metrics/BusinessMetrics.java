@@ -1,8 +1,7 @@
 package io.warroom.metrics;
 
-import io.warroom.config.CampaignCatalog;
-import io.warroom.config.CampaignDefinition;
-import io.warroom.config.ItemSettings;
+import io.warroom.config.CampaignTimeline;
+import io.warroom.config.CampaignVersion;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
 import io.warroom.model.CampaignStats;
@@ -21,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.apache.flink.metrics.Gauge;
@@ -30,8 +30,8 @@ import org.apache.flink.metrics.MetricGroup;
  * The business gauges of the monitor, fed with its outputs. Gauges are read by the metrics reporter's thread, so
  * each value is computed when an update arrives and published through volatile fields.
  *
- * <p>Label sets stay bounded: campaigns come from the campaign files, channels from the pipeline's bounded channel
- * labels, alert types are a closed set, and items are watched only when they are listed in the campaign file or
+ * <p>Label sets stay bounded: campaigns come from the campaign files and accepted campaign updates, channels from
+ * the pipeline's bounded channel labels, alert types are a closed set, and items are watched only when they are listed in the campaign file or
  * among the top items by gmv, up to a cap per campaign. No user id ever reaches a metric.
  */
 final class BusinessMetrics {
@@ -42,19 +42,24 @@ final class BusinessMetrics {
     private static final long TOP_REFRESH_MILLIS = 1_000L;
 
     private final Map<String, CampaignView> campaigns = new LinkedHashMap<>();
+    private final MetricGroup root;
     private final int topItems;
     private final int maxItemSeries;
     private final LongSupplier wallClock;
 
     BusinessMetrics(
-            CampaignCatalog catalog, MetricGroup root, int topItems, int maxItemSeries, LongSupplier wallClock) {
+            CampaignTimeline timeline, MetricGroup root, int topItems, int maxItemSeries, LongSupplier wallClock) {
+        this.root = root;
         this.topItems = topItems;
         this.maxItemSeries = maxItemSeries;
         this.wallClock = wallClock;
-        for (CampaignDefinition campaign : catalog.all()) {
-            campaigns.put(campaign.campaignId(), new CampaignView(campaign, root.addGroup("campaign",
-                    campaign.campaignId())));
-        }
+        timeline.versions().forEach((campaignId, versions) -> {
+            Set<String> listed = new TreeSet<>();
+            for (CampaignVersion version : versions) {
+                listed.addAll(version.definition().items().keySet());
+            }
+            campaigns.put(campaignId, new CampaignView(campaignId, listed));
+        });
     }
 
     void accept(MonitorOutput output) {
@@ -67,17 +72,13 @@ final class BusinessMetrics {
         }
     }
 
+    /** A campaign pushed while the job runs gets its gauges with its first output (its listed items unwatched). */
     private CampaignView view(String campaignId) {
-        CampaignView view = campaigns.get(campaignId);
-        if (view == null) {
-            throw new IllegalStateException("output for unknown campaign " + campaignId);
-        }
-        return view;
+        return campaigns.computeIfAbsent(campaignId, id -> new CampaignView(id, Set.of()));
     }
 
     /** The gauges of one campaign, and the state they are computed from. */
     private final class CampaignView {
-        private final CampaignDefinition campaign;
         private final MetricGroup group;
         private final TreeMap<Long, MinuteStats> recentMinutes = new TreeMap<>();
         private final Map<String, ItemView> items = new HashMap<>();
@@ -91,9 +92,8 @@ final class BusinessMetrics {
         private long nextTopRefresh;
         private long topThresholdCents = Long.MAX_VALUE;
 
-        CampaignView(CampaignDefinition campaign, MetricGroup group) {
-            this.campaign = campaign;
-            this.group = group;
+        CampaignView(String campaignId, Set<String> listedItems) {
+            this.group = root.addGroup("campaign", campaignId);
             longGauge("gmv_cents", () -> latest == null ? 0 : latest.gmvCents());
             longGauge("refunded_cents", () -> latest == null ? 0 : latest.refundedCents());
             longGauge("orders", () -> latest == null ? 0 : latest.orders());
@@ -103,8 +103,8 @@ final class BusinessMetrics {
             longGauge("pv", () -> latest == null ? 0 : latest.pv());
             longGauge("carts", () -> latest == null ? 0 : latest.carts());
             group.gauge("conversion", (Gauge<Double>) () -> latest == null ? 0.0 : latest.conversion());
-            longGauge("gmv_target_cents", campaign::gmvTargetCents);
-            longGauge("gmv_planned_cents", () -> latest == null ? 0 : campaign.plannedCentsAt(latest.watermark()));
+            longGauge("gmv_target_cents", () -> latest == null ? 0 : latest.gmvTargetCents());
+            longGauge("gmv_planned_cents", () -> latest == null ? 0 : latest.plannedGmvCents());
             longGauge("gmv_per_minute_cents", () -> lastCompleteMinute.gmvCents());
             longGauge("orders_per_minute", () -> lastCompleteMinute.orders());
             longGauge("pv_per_minute", () -> lastCompleteMinute.pv());
@@ -115,8 +115,8 @@ final class BusinessMetrics {
                 group.addGroup("alert_type", type.name())
                         .gauge("alerts_active", (Gauge<Integer>) () -> activeCounts.get(type));
             }
-            for (ItemSettings item : campaign.items().values()) {
-                watch(item(item.itemId()));
+            for (String itemId : listedItems) {
+                watch(item(itemId));
             }
         }
 

@@ -1,6 +1,6 @@
 package io.warroom.metrics;
 
-import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignTimeline;
 import io.warroom.model.MonitorOutput;
 import java.io.IOException;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -13,7 +13,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * one series; the names, labels and units are listed in docs/prometheus.md.
  */
 public final class BusinessMetricsSink implements Sink<MonitorOutput> {
-    private final CampaignCatalog campaigns;
+    private final CampaignTimeline campaigns;
     private final int topItems;
     private final int maxItemSeries;
 
@@ -22,7 +22,7 @@ public final class BusinessMetricsSink implements Sink<MonitorOutput> {
      * @param maxItemSeries upper bound of watched items per campaign, configured ones included: Flink cannot
      *     unregister a metric, so items that leave the top keep their series and the cap keeps labels bounded
      */
-    public BusinessMetricsSink(CampaignCatalog campaigns, int topItems, int maxItemSeries) {
+    public BusinessMetricsSink(CampaignTimeline campaigns, int topItems, int maxItemSeries) {
         this.campaigns = campaigns;
         this.topItems = topItems;
         this.maxItemSeries = maxItemSeries;

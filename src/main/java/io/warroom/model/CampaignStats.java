@@ -6,6 +6,8 @@ package io.warroom.model;
  * @param minutes per-minute gmv, orders and pv: the minutes changed since the previous update (all of them when
  *     {@code closed})
  * @param channels uv and pv per traffic channel
+ * @param gmvTargetCents the campaign's gmv target, as defined at {@code watermark}
+ * @param plannedGmvCents the planned gmv at {@code watermark} (see {@code CampaignDefinition.plannedCentsAt})
  * @param pacing progress at each pacing checkpoint
  */
 public record CampaignStats(
@@ -19,6 +21,8 @@ public record CampaignStats(
         long pv,
         long carts,
         long watermark,
+        long gmvTargetCents,
+        long plannedGmvCents,
         MinuteStats[] minutes,
         ChannelStats[] channels,
         PacingStatus[] pacing,

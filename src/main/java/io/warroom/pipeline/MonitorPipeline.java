@@ -4,10 +4,13 @@ import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignDefinition;
 import io.warroom.config.ItemSettings;
 import io.warroom.config.MonitorSettings;
+import io.warroom.config.CampaignTimeline;
 import io.warroom.functions.AudienceShardFunction;
+import io.warroom.functions.CampaignOpenings;
 import io.warroom.functions.CampaignStatsFunction;
 import io.warroom.functions.InputRouter;
 import io.warroom.functions.ItemStatsFunction;
+import io.warroom.functions.LiveCampaigns;
 import io.warroom.functions.OrderEffectRouter;
 import io.warroom.functions.OrderLifecycleFunction;
 import io.warroom.metrics.BusinessMetricsSink;
@@ -15,6 +18,7 @@ import io.warroom.model.AlertEvent;
 import io.warroom.model.AudienceSignal;
 import io.warroom.model.CampaignDelta;
 import io.warroom.model.CampaignStats;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.InputRecord;
 import io.warroom.model.ItemSignal;
 import io.warroom.model.ItemStats;
@@ -27,6 +31,8 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -44,12 +50,20 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                                     keyBy (campaign, user shard) ─ AudienceShard ─┐
  *                                                     keyBy campaign ─ CampaignStats ─► campaign stats, alerts
  * </pre>
+ *
+ * Campaign updates from the control input are broadcast to every one of these operators, which keep them in
+ * broadcast state on top of the campaigns the pipeline was built with ({@link CampaignTimeline}).
  */
 public final class MonitorPipeline {
-    private final CampaignCatalog campaigns;
+    private final CampaignTimeline campaigns;
     private final MonitorSettings settings;
 
     public MonitorPipeline(CampaignCatalog campaigns, MonitorSettings settings) {
+        this(CampaignTimeline.of(campaigns), settings);
+    }
+
+    /** A pipeline over campaign files plus updates known in advance (a replay's update file). */
+    public MonitorPipeline(CampaignTimeline campaigns, MonitorSettings settings) {
         this.campaigns = campaigns;
         this.settings = settings;
     }
@@ -72,27 +86,33 @@ public final class MonitorPipeline {
             input = input.union(WallClock.ticks(env, Duration.ofMillis(settings.outOfOrdernessMillis())));
         }
 
-        SingleOutputStreamOperator<ItemSignal> routed = input.process(new InputRouter(campaigns))
+        BroadcastStream<CampaignUpdate> updates = campaignUpdates(env, sources).broadcast(LiveCampaigns.UPDATES);
+
+        SingleOutputStreamOperator<ItemSignal> routed = input.connect(updates)
+                .process(new InputRouter(campaigns))
                 .name("Route input")
                 .uid("route-input");
 
         DataStream<OrderEvent> orders = routed.getSideOutput(InputRouter.ORDERS);
         SingleOutputStreamOperator<OrderEffect> effects = orders.keyBy(OrderEvent::orderId)
+                .connect(updates)
                 .process(new OrderLifecycleFunction(campaigns, settings))
                 .name("Order lifecycle")
                 .uid("order-lifecycle");
-        SingleOutputStreamOperator<ItemSignal> orderSignals = effects
+        SingleOutputStreamOperator<ItemSignal> orderSignals = effects.connect(updates)
                 .process(new OrderEffectRouter(campaigns, settings))
                 .name("Route order effects")
                 .uid("route-order-effects");
 
+        CampaignOpenings openings = CampaignOpenings.of(campaigns);
         DataStream<ItemSignal> itemSignals = routed.union(orderSignals);
-        DataStream<ItemSignal> configuredItems = itemBootstrap(env);
-        if (configuredItems != null) {
-            itemSignals = itemSignals.union(configuredItems);
+        if (!openings.items().isEmpty()) {
+            itemSignals = itemSignals.union(
+                    bootstrap(env, openings.items(), TypeInformation.of(ItemSignal.class), "Campaign items"));
         }
         SingleOutputStreamOperator<ItemStats> itemStats = itemSignals
                 .keyBy(ItemSignal::key)
+                .connect(updates)
                 .process(new ItemStatsFunction(campaigns, settings))
                 .name("Item stats")
                 .uid("item-stats");
@@ -100,12 +120,17 @@ public final class MonitorPipeline {
         DataStream<AudienceSignal> audience = itemStats.getSideOutput(ItemStatsFunction.AUDIENCE)
                 .union(orderSignals.getSideOutput(OrderEffectRouter.AUDIENCE));
         SingleOutputStreamOperator<CampaignDelta> deltas = audience.keyBy(AudienceSignal::key)
+                .connect(updates)
                 .process(new AudienceShardFunction(campaigns, settings))
                 .name("Audience shards")
                 .uid("audience-shards");
 
-        SingleOutputStreamOperator<CampaignStats> campaignStats = deltas.union(campaignBootstrap(env))
+        DataStream<CampaignDelta> opened = bootstrap(env, openings.campaigns(),
+                TypeInformation.of(CampaignDelta.class), "Campaigns")
+                .union(routed.getSideOutput(InputRouter.OPENED));
+        SingleOutputStreamOperator<CampaignStats> campaignStats = deltas.union(opened)
                 .keyBy(CampaignDelta::campaignId)
+                .connect(updates)
                 .process(new CampaignStatsFunction(campaigns, settings))
                 .name("Campaign stats")
                 .uid("campaign-stats");
@@ -122,32 +147,20 @@ public final class MonitorPipeline {
         return streams;
     }
 
-    /**
-     * Opens every item listed in a campaign file at the campaign's start, with its configured stock if any; null
-     * when no campaign lists items (a source of no elements fails at run time).
-     */
-    private DataStream<ItemSignal> itemBootstrap(StreamExecutionEnvironment env) {
-        List<ItemSignal> signals = new ArrayList<>();
-        for (CampaignDefinition campaign : campaigns.all()) {
-            for (ItemSettings item : campaign.items().values()) {
-                long stock = item.stock() == null ? -1 : item.stock();
-                signals.add(ItemSignal.stockOnly(ItemSignal.Kind.INIT, campaign.campaignId(), item.itemId(),
-                        campaign.start(), null, stock));
-            }
+    /** The control input, or a stream without updates that ends at once and never holds back event time. */
+    private static DataStream<CampaignUpdate> campaignUpdates(StreamExecutionEnvironment env, MonitorSources sources) {
+        DataStream<CampaignUpdate> updates = sources.campaignUpdates(env);
+        if (updates != null) {
+            return updates;
         }
-        if (signals.isEmpty()) {
-            return null;
-        }
-        return bootstrap(env, signals, TypeInformation.of(ItemSignal.class), "Campaign items");
-    }
-
-    /** Opens every campaign, so its pacing checkpoints are checked even if it never sells anything. */
-    private DataStream<CampaignDelta> campaignBootstrap(StreamExecutionEnvironment env) {
-        List<CampaignDelta> deltas = new ArrayList<>();
-        for (CampaignDefinition campaign : campaigns.all()) {
-            deltas.add(CampaignDelta.bootstrap(campaign.campaignId()));
-        }
-        return bootstrap(env, deltas, TypeInformation.of(CampaignDelta.class), "Campaigns");
+        return env.fromSource(new NumberSequenceSource(0, 0), WatermarkStrategy.noWatermarks(), "No campaign updates")
+                .setParallelism(1)
+                .filter(n -> false)
+                .setParallelism(1)
+                .map(n -> new CampaignUpdate("none", ""))
+                .returns(CampaignUpdate.class)
+                .setParallelism(1)
+                .name("No campaign updates");
     }
 
     private static <T> DataStream<T> bootstrap(

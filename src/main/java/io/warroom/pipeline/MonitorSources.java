@@ -1,5 +1,6 @@
 package io.warroom.pipeline;
 
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.InputRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -13,6 +14,14 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 @FunctionalInterface
 public interface MonitorSources {
     DataStream<InputRecord> create(StreamExecutionEnvironment env, WatermarkStrategy<InputRecord> watermarks);
+
+    /**
+     * Campaign updates from the control input (the {@code campaign-config} topic), with timestamps and a watermark
+     * strategy that never holds back event time ({@link Watermarks#control()}); null when there is none.
+     */
+    default DataStream<CampaignUpdate> campaignUpdates(StreamExecutionEnvironment env) {
+        return null;
+    }
 
     /** Whether the sources end; bounded inputs finish with a final watermark that closes every campaign. */
     default boolean bounded() {

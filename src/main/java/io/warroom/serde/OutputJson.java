@@ -49,6 +49,8 @@ public final class OutputJson {
         ObjectNode n = Json.object();
         n.put("campaign_id", s.campaignId());
         metrics(n, s.gmvCents(), s.refundedCents(), s.orders(), s.units(), s.buyers(), s.uv(), s.pv(), s.carts());
+        n.put("gmv_target", Money.format(s.gmvTargetCents()));
+        n.put("gmv_planned", Money.format(s.plannedGmvCents()));
         ArrayNode channels = n.putArray("channels");
         for (ChannelStats c : s.channels()) {
             channels.addObject().put("channel", c.channel()).put("uv", c.uv()).put("pv", c.pv());

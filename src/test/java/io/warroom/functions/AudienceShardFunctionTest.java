@@ -6,6 +6,8 @@ import static io.warroom.testkit.TestTimes.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignTimeline;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.config.CampaignConfigException;
 import io.warroom.config.CampaignDefinition;
 import io.warroom.config.MonitorOptions;
@@ -22,7 +24,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,12 +44,12 @@ class AudienceShardFunctionTest {
     private static final long CLEANUP = END + SETTINGS.retentionMillis();
     private static final long INTERVAL = SETTINGS.statsIntervalMillis();
 
-    private KeyedOneInputStreamOperatorTestHarness<String, AudienceSignal, CampaignDelta> harness;
+    private KeyedBroadcastOperatorTestHarness<String, AudienceSignal, CampaignUpdate, CampaignDelta> harness;
     private long processingTime;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = KeyedHarness.open(new AudienceShardFunction(catalog(), SETTINGS), AudienceSignal::key);
+        harness = KeyedHarness.open(new AudienceShardFunction(CampaignTimeline.of(catalog()), SETTINGS), AudienceSignal::key);
         processingTime = 0;
     }
 
@@ -186,7 +188,7 @@ class AudienceShardFunctionTest {
                 .pv(1).uv(1).buyers(1)
                 .minutes(new MinuteStats(SECOND_CHECKPOINT + minutes(1), 0, 0, 1))
                 .channels(new ChannelStats("web", 1, 1)));
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(KeyedHarness.keyedStateEntries(harness)).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
         assertThat(flush()).isEmpty();

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignDefinition;
+import io.warroom.config.CampaignTimeline;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.config.CampaignConfigException;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
@@ -21,7 +24,7 @@ import io.warroom.testkit.TestCampaigns;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,12 +48,12 @@ class CampaignStatsFunctionTest {
     private static final long MINUTE_5 = START + minutes(5);
     private static final long MINUTE_6 = START + minutes(6);
 
-    private KeyedOneInputStreamOperatorTestHarness<String, CampaignDelta, CampaignStats> harness;
+    private KeyedBroadcastOperatorTestHarness<String, CampaignDelta, CampaignUpdate, CampaignStats> harness;
     private long processingTime;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = KeyedHarness.open(new CampaignStatsFunction(catalog(), SETTINGS), CampaignDelta::campaignId);
+        harness = KeyedHarness.open(new CampaignStatsFunction(CampaignTimeline.of(catalog()), SETTINGS), CampaignDelta::campaignId);
         processingTime = 0;
     }
 
@@ -214,7 +217,7 @@ class CampaignStatsFunctionTest {
                 .pacing(behind(FIRST_CHECKPOINT, 25000, 20000), onTrack(SECOND_CHECKPOINT, 50000, 50000),
                         onTrack(THIRD_CHECKPOINT, 100000, 100000))
                 .closed());
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(KeyedHarness.keyedStateEntries(harness)).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
         assertThat(flush()).isEmpty();
@@ -254,7 +257,7 @@ class CampaignStatsFunctionTest {
         return values;
     }
 
-    private static void assertStats(List<CampaignStats> actual, Expected expected) {
+    private static void assertStats(List<CampaignStats> actual, Expected expected) throws Exception {
         assertThat(actual).hasSize(1);
         // Records compare arrays by reference; minutes, channels and pacing must match by content.
         assertThat(actual.get(0)).usingRecursiveComparison().isEqualTo(expected.build());
@@ -346,9 +349,11 @@ class CampaignStatsFunctionTest {
         Expected pacing(PacingStatus... p) { pacing = p; return this; }
         Expected closed() { closed = true; return this; }
 
-        CampaignStats build() {
+        CampaignStats build() throws CampaignConfigException {
+            CampaignDefinition definition = catalog().get(CAMPAIGN);
             return new CampaignStats(CAMPAIGN, gmv, refunded, orders, units, buyers, uv, pv, carts, watermark,
-                    minutes, channels, pacing, closed);
+                    definition.gmvTargetCents(), definition.plannedCentsAt(watermark), minutes, channels, pacing,
+                    closed);
         }
     }
 

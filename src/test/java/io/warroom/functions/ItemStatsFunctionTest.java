@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignTimeline;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.config.CampaignConfigException;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
@@ -18,7 +20,7 @@ import io.warroom.testkit.TestCampaigns;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,12 +46,12 @@ class ItemStatsFunctionTest {
     private static final long T3 = START + minutes(3);
     private static final long T4 = START + minutes(4);
 
-    private KeyedOneInputStreamOperatorTestHarness<String, ItemSignal, ItemStats> harness;
+    private KeyedBroadcastOperatorTestHarness<String, ItemSignal, CampaignUpdate, ItemStats> harness;
     private long processingTime;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = KeyedHarness.open(new ItemStatsFunction(catalog(), SETTINGS), ItemSignal::key);
+        harness = KeyedHarness.open(new ItemStatsFunction(CampaignTimeline.of(catalog()), SETTINGS), ItemSignal::key);
         processingTime = 0;
     }
 
@@ -297,14 +299,14 @@ class ItemStatsFunctionTest {
 
         harness.processWatermark(CLEANUP - 1);
         assertThat(drainStats()).isEmpty();
-        assertThat(harness.numKeyedStateEntries()).isPositive();
+        assertThat(KeyedHarness.keyedStateEntries(harness)).isPositive();
 
         harness.processWatermark(CLEANUP);
 
         assertThat(drainStats()).containsExactly(expected(SHIRT)
                 .gmv(1999).refunded(1999).orders(1).units(1).buyers(1).uv(2).pv(2).carts(1).stock(9)
                 .watermark(CLEANUP).closed().build());
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(KeyedHarness.keyedStateEntries(harness)).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
         assertThat(flush()).isEmpty();
@@ -322,7 +324,7 @@ class ItemStatsFunctionTest {
 
         assertThat(flush()).isEmpty();
         assertThat(harness.getSideOutput(ItemStatsFunction.AUDIENCE)).hasSize(1);
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(KeyedHarness.keyedStateEntries(harness)).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 

@@ -5,6 +5,8 @@ import static io.warroom.testkit.TestTimes.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignTimeline;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.config.CampaignConfigException;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.OrderEffect;
@@ -13,7 +15,7 @@ import io.warroom.model.OrderLine;
 import io.warroom.model.OrderStatus;
 import io.warroom.testkit.KeyedHarness;
 import io.warroom.testkit.TestCampaigns;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,11 +35,11 @@ class OrderLifecycleFunctionTest {
     private static final OrderLine[] SHIRT_AND_CAP = {line("shirt", 1, 1999), line("cap", 1, 999)};
     private static final OrderLine[] JUST_THE_CAP = {line("cap", 1, 999)};
 
-    private KeyedOneInputStreamOperatorTestHarness<String, OrderEvent, OrderEffect> harness;
+    private KeyedBroadcastOperatorTestHarness<String, OrderEvent, CampaignUpdate, OrderEffect> harness;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = KeyedHarness.open(new OrderLifecycleFunction(catalog(), SETTINGS), OrderEvent::orderId);
+        harness = KeyedHarness.open(new OrderLifecycleFunction(CampaignTimeline.of(catalog()), SETTINGS), OrderEvent::orderId);
     }
 
     @AfterEach
@@ -198,12 +200,12 @@ class OrderLifecycleFunctionTest {
         harness.processWatermark(CLEANUP - 1);
 
         // Only the progress of each order and its cleanup timer are left; the pending events are gone.
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2);
+        assertThat(KeyedHarness.keyedStateEntries(harness)).isEqualTo(2);
         assertThat(harness.numEventTimeTimers()).isEqualTo(2);
 
         harness.processWatermark(CLEANUP);
 
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(KeyedHarness.keyedStateEntries(harness)).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
@@ -217,7 +219,7 @@ class OrderLifecycleFunctionTest {
         assertEffects(
                 effect(OrderEffect.Kind.RESERVE, "o1", CREATED_AT, TWO_SHIRTS),
                 effect(OrderEffect.Kind.RELEASE, "o1", ONE_MINUTE_LATER, TWO_SHIRTS));
-        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(KeyedHarness.keyedStateEntries(harness)).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 

@@ -5,6 +5,8 @@ import static io.warroom.testkit.TestTimes.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignDefinition;
+import io.warroom.config.CampaignTimeline;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
 import io.warroom.model.CampaignStats;
@@ -38,11 +40,11 @@ class BusinessMetricsTest {
     void setUp() throws Exception {
         CampaignCatalog catalog = TestCampaigns.catalog(YAML);
         listener = new MetricListener();
-        metrics = new BusinessMetrics(catalog, listener.getMetricGroup(), 2, 4, () -> wallClock);
+        metrics = new BusinessMetrics(CampaignTimeline.of(catalog), listener.getMetricGroup(), 2, 4, () -> wallClock);
     }
 
     @Test
-    void campaignGaugesExistBeforeAnySaleAndFollowItsStats() {
+    void campaignGaugesExistBeforeAnySaleAndFollowItsStats() throws Exception {
         assertThat(campaignGauge("gmv_cents")).isEqualTo(0L);
         assertThat(campaignGauge("gmv_target_cents")).isEqualTo(100_000L);
 
@@ -63,7 +65,7 @@ class BusinessMetricsTest {
     }
 
     @Test
-    void listedItemsAreWatchedFromTheStartAndTheTopItemsWhenTheyLead() {
+    void listedItemsAreWatchedFromTheStartAndTheTopItemsWhenTheyLead() throws Exception {
         assertThat(itemGauge("listed", "item_gmv_cents")).isEqualTo(0L);
         assertThat(itemGauge("listed", "item_stock_remaining")).isEqualTo(Double.NaN);
 
@@ -81,7 +83,7 @@ class BusinessMetricsTest {
     }
 
     @Test
-    void watchedItemsNeverExceedTheCap() {
+    void watchedItemsNeverExceedTheCap() throws Exception {
         for (int i = 1; i <= 10; i++) {
             wallClock += 2_000;
             // Each new item leads, so each would enter the top; the cap (4, with the listed one) stops them.
@@ -95,7 +97,7 @@ class BusinessMetricsTest {
     }
 
     @Test
-    void sellRateAndMinutesToSelloutComeFromTheLastTenMinutesOfEventTime() {
+    void sellRateAndMinutesToSelloutComeFromTheLastTenMinutesOfEventTime() throws Exception {
         metrics.accept(MonitorOutput.of(item("listed", 0, 0, 100L, START)));
         metrics.accept(MonitorOutput.of(item("listed", 0, 20, 80L, START + minutes(5))));
         metrics.accept(MonitorOutput.of(item("listed", 0, 40, 60L, START + minutes(10))));
@@ -109,7 +111,7 @@ class BusinessMetricsTest {
     }
 
     @Test
-    void activeAlertsAreCountedByTypeAndFlaggedOnWatchedItems() {
+    void activeAlertsAreCountedByTypeAndFlaggedOnWatchedItems() throws Exception {
         metrics.accept(MonitorOutput.of(AlertEvent.fired(AlertType.STOCK_LOW, CAMPAIGN, "listed", START, "", "", "")));
         metrics.accept(MonitorOutput.of(AlertEvent.fired(AlertType.STOCK_LOW, CAMPAIGN, "other", START, "", "", "")));
 
@@ -143,8 +145,11 @@ class BusinessMetricsTest {
         return path;
     }
 
-    private static CampaignStats campaign(long gmvCents, long watermark, MinuteStats... minutes) {
-        return new CampaignStats(CAMPAIGN, gmvCents, 0, 3, 4, 3, 50, 80, 9, watermark, minutes,
+    /** Campaign stats as the campaign function sends them, with the target and plan of the test campaign. */
+    private static CampaignStats campaign(long gmvCents, long watermark, MinuteStats... minutes) throws Exception {
+        CampaignDefinition definition = TestCampaigns.catalog(YAML).get(CAMPAIGN);
+        return new CampaignStats(CAMPAIGN, gmvCents, 0, 3, 4, 3, 50, 80, 9, watermark,
+                definition.gmvTargetCents(), definition.plannedCentsAt(watermark), minutes,
                 new ChannelStats[] {new ChannelStats("app", 30, 60)}, new PacingStatus[0], false);
     }
 

@@ -1,21 +1,37 @@
 package io.warroom.testkit;
 
+import io.warroom.functions.LiveCampaigns;
+import io.warroom.model.CampaignUpdate;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
-/** Flink's operator harness around one of warroom's keyed functions, opened, with processing time at 0. */
+/**
+ * Flink's operator harness around one of warroom's keyed functions, opened, with processing time at 0. The
+ * campaign-update input is at its final watermark, as the control input is in the job, so the watermarks given to
+ * the harness alone drive event time.
+ */
 public final class KeyedHarness {
     private KeyedHarness() {}
 
-    public static <IN, OUT> KeyedOneInputStreamOperatorTestHarness<String, IN, OUT> open(
-            KeyedProcessFunction<String, IN, OUT> function, KeySelector<IN, String> key) throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, IN, OUT> harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(function), key, BasicTypeInfo.STRING_TYPE_INFO);
-        harness.open();
+    public static <IN, OUT> KeyedBroadcastOperatorTestHarness<String, IN, CampaignUpdate, OUT> open(
+            KeyedBroadcastProcessFunction<String, IN, CampaignUpdate, OUT> function, KeySelector<IN, String> key)
+            throws Exception {
+        KeyedBroadcastOperatorTestHarness<String, IN, CampaignUpdate, OUT> harness =
+                ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                        function, key, BasicTypeInfo.STRING_TYPE_INFO, LiveCampaigns.UPDATES);
         harness.setProcessingTime(0);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
         return harness;
+    }
+
+    /** Entries of keyed state over all keys and states (heap backend), to prove state is released. */
+    public static int keyedStateEntries(KeyedBroadcastOperatorTestHarness<String, ?, ?, ?> harness) {
+        var backend = ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+        return ((HeapKeyedStateBackend<?>) backend).numKeyValueStateEntries();
     }
 }
