@@ -49,26 +49,6 @@ public record CampaignDefinition(
         return settings != null && settings.safetyStock() != null ? settings.safetyStock() : safetyStock;
     }
 
-    /** Number of pacing segments: one before each checkpoint, plus the tail up to the end. */
-    public int segmentCount() {
-        return pacing.size() + 1;
-    }
-
-    /** The pacing segment of an event time: the number of checkpoints at or before it. */
-    public int segmentOf(long ts) {
-        int lo = 0;
-        int hi = pacing.size();
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (pacing.get(mid).at() <= ts) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
     /**
      * Planned cumulative share of the target at any time: 0 at the start, each checkpoint's share at its time,
      * linear in between, and the last share after the last checkpoint (0 without a pacing plan). For display: 16

@@ -28,16 +28,32 @@ final class AlertTransitions {
             String itemId,
             Supplier<Description> description,
             Consumer<AlertEvent> out) {
+        return update(since, condition, at, type, campaignId, itemId, null, description, out);
+    }
+
+    /** The same for an alert about one traffic channel. */
+    static long update(
+            long since,
+            boolean condition,
+            long at,
+            AlertType type,
+            String campaignId,
+            String itemId,
+            String channel,
+            Supplier<Description> description,
+            Consumer<AlertEvent> out) {
         boolean active = since != ItemState.INACTIVE;
         if (condition == active) {
             return since;
         }
         Description d = description.get();
         if (condition) {
-            out.accept(AlertEvent.fired(type, campaignId, itemId, at, d.summary(), d.observed(), d.threshold()));
+            out.accept(AlertEvent.fired(type, campaignId, itemId, channel, at, d.summary(), d.observed(),
+                    d.threshold()));
             return at;
         }
-        out.accept(AlertEvent.resolved(type, campaignId, itemId, since, at, d.summary(), d.observed(), d.threshold()));
+        out.accept(AlertEvent.resolved(type, campaignId, itemId, channel, since, at, d.summary(), d.observed(),
+                d.threshold()));
         return ItemState.INACTIVE;
     }
 }

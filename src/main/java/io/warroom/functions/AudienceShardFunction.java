@@ -5,11 +5,12 @@ import io.warroom.config.CampaignDefinition;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AudienceSignal;
 import io.warroom.model.CampaignDelta;
+import io.warroom.model.ChannelMinute;
 import io.warroom.model.ChannelStats;
 import io.warroom.model.Keys;
 import io.warroom.model.MinuteStats;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.datasketches.hll.HllSketch;
@@ -18,6 +19,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -28,8 +30,9 @@ import org.apache.flink.util.Collector;
  * contribution to the distinct counts in one place, so the campaign's uv and buyers are the sum of the shards'
  * estimates, and no single task has to see every click of a campaign.
  *
- * <p>It accumulates increments and sends them as a {@link CampaignDelta} at most once per stats interval, just
- * before each pacing checkpoint (so the campaign's evaluation sees every earlier paid order), and at cleanup.
+ * <p>It accumulates increments and sends them as a {@link CampaignDelta} at most once per stats interval, and when
+ * the watermark reaches the end of each event-time minute it has data in (or the campaign's end within it), so
+ * the campaign's evaluations at that boundary see every earlier event; and at cleanup.
  */
 public final class AudienceShardFunction extends KeyedProcessFunction<String, AudienceSignal, CampaignDelta> {
 
@@ -41,6 +44,7 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
     private transient ValueState<HllSketch> buyers;
     private transient MapState<String, HllSketch> channelUv;
     private transient MapState<String, Long> channelPv;
+    private transient MapState<Long, Map<String, Long>> channelMinutePv;
     private transient MapState<Long, MinuteStats> minutes;
 
     public AudienceShardFunction(CampaignCatalog campaigns, MonitorSettings settings) {
@@ -57,6 +61,8 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
         channelUv = rc.getMapState(
                 new MapStateDescriptor<>("channel-uv", StringSerializer.INSTANCE, HllSketchSerializer.INSTANCE));
         channelPv = rc.getMapState(new MapStateDescriptor<>("channel-pv-pending", String.class, Long.class));
+        channelMinutePv = rc.getMapState(new MapStateDescriptor<>("channel-minute-pv-pending", Types.LONG,
+                Types.MAP(Types.STRING, Types.LONG)));
         minutes = rc.getMapState(new MapStateDescriptor<>("minutes-pending", Long.class, MinuteStats.class));
     }
 
@@ -69,13 +75,10 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
         ShardState st = state.value();
         if (st == null) {
             st = new ShardState();
-            st.gmvCentsBySegment = new long[campaign.segmentCount()];
-            for (int k = 0; k < campaign.pacing().size(); k++) {
-                ctx.timerService().registerEventTimeTimer(campaign.checkpointDueAt(k));
-            }
             ctx.timerService().registerEventTimeTimer(settings.releaseTime(campaign.end()));
         }
         long minute = MinuteStats.minuteOf(signal.ts());
+        ctx.timerService().registerEventTimeTimer(Math.min(minute + MinuteStats.MINUTE_MILLIS, campaign.end()) - 1);
         switch (signal.kind()) {
             case CLICK -> {
                 st.pv++;
@@ -90,13 +93,18 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
                 channelUv.put(channel, sketch);
                 Long pv = channelPv.get(channel);
                 channelPv.put(channel, pv == null ? 1L : pv + 1);
+                Map<String, Long> minutePv = channelMinutePv.get(minute);
+                if (minutePv == null) {
+                    minutePv = new HashMap<>();
+                }
+                minutePv.merge(channel, 1L, Long::sum);
+                channelMinutePv.put(minute, minutePv);
             }
             case CART -> st.carts++;
             case PAID -> {
                 st.orders++;
                 st.units += signal.quantity();
                 st.gmvCents += signal.amountCents();
-                st.gmvCentsBySegment[campaign.segmentOf(signal.ts())] += signal.amountCents();
                 addMinute(minute, signal.amountCents(), 1, 0);
                 Sketches.add(buyers, signal.userId(), settings.shardSketchLgK());
             }
@@ -115,7 +123,7 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
         String campaignId = Keys.campaignOf(ctx.getCurrentKey());
         boolean closing = ctx.timeDomain() == TimeDomain.EVENT_TIME
                 && timestamp >= settings.releaseTime(campaigns.get(campaignId).end());
-        // Both clocks flush: processing time for freshness, event time before each pacing checkpoint and at the end.
+        // Both clocks flush: processing time for freshness, event time at minute ends and at the end.
         boolean changed = ctx.timeDomain() == TimeDomain.PROCESSING_TIME ? st.takeChanges() : st.takeChangesNow();
         if (changed) {
             out.collect(drain(st, campaignId, Integer.parseInt(Keys.partOf(ctx.getCurrentKey()))));
@@ -127,6 +135,7 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
             buyers.clear();
             channelUv.clear();
             channelPv.clear();
+            channelMinutePv.clear();
             minutes.clear();
             return;
         }
@@ -166,17 +175,22 @@ public final class AudienceShardFunction extends KeyedProcessFunction<String, Au
             channels.add(new ChannelStats(entry.getKey(), Sketches.estimate(entry.getValue()), pv == null ? 0 : pv));
         }
         channelPv.clear();
+        List<ChannelMinute> channelMinutes = new ArrayList<>();
+        for (Map.Entry<Long, Map<String, Long>> minute : channelMinutePv.entries()) {
+            minute.getValue().forEach((channel, pv) -> channelMinutes.add(new ChannelMinute(channel, minute.getKey(),
+                    pv)));
+        }
+        channelMinutePv.clear();
         CampaignDelta delta = new CampaignDelta(campaignId, shard, st.gmvCents, st.refundedCents, st.orders,
                 st.units, st.pv, st.carts, Sketches.estimate(uv.value()), Sketches.estimate(buyers.value()),
-                st.gmvCentsBySegment.clone(), minuteDeltas.toArray(new MinuteStats[0]),
-                channels.toArray(new ChannelStats[0]));
+                minuteDeltas.toArray(new MinuteStats[0]), channels.toArray(new ChannelStats[0]),
+                channelMinutes.toArray(new ChannelMinute[0]));
         st.gmvCents = 0;
         st.refundedCents = 0;
         st.orders = 0;
         st.units = 0;
         st.pv = 0;
         st.carts = 0;
-        Arrays.fill(st.gmvCentsBySegment, 0);
         return delta;
     }
 }

@@ -8,15 +8,13 @@ public class CampaignState extends ThrottledEmission {
     public long units;
     public long pv;
     public long carts;
-    /** Paid gmv per pacing segment (see {@link io.warroom.model.CampaignDelta}). */
-    public long[] gmvCentsBySegment;
     /** Latest uv and buyers estimate of each audience shard. */
     public long[] shardUv;
     public long[] shardBuyers;
-    public int checkpointsEvaluated;
-    /** Outcome of each evaluated pacing checkpoint. */
-    public boolean[] behindAtCheckpoint;
+    /** Time ({@code at}) of the last pacing checkpoint evaluated, or {@link ItemState#INACTIVE}. */
+    public long lastCheckpointAt = ItemState.INACTIVE;
     public long behindSince = ItemState.INACTIVE;
+    public long trafficDropSince = ItemState.INACTIVE;
 
     public CampaignState() {}
 }

@@ -1,12 +1,14 @@
 package io.warroom.functions;
 
 import io.warroom.config.CampaignCatalog;
+import io.warroom.config.AlertThresholds;
 import io.warroom.config.CampaignDefinition;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
 import io.warroom.model.CampaignDelta;
 import io.warroom.model.CampaignStats;
+import io.warroom.model.ChannelMinute;
 import io.warroom.model.ChannelStats;
 import io.warroom.model.MinuteStats;
 import io.warroom.model.PacingStatus;
@@ -27,8 +29,12 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * A campaign's totals (keyed by campaign_id), the sum of its audience shards' deltas; distinct counts are the sum
- * of the shards' latest estimates. At each pacing checkpoint, once the watermark passes it, it compares paid gmv of
- * events before the checkpoint with the plan and fires or resolves TARGET_SHORTFALL.
+ * of the shards' latest estimates.
+ *
+ * <p>Once the watermark reaches each minute boundary {@code E} of the campaign (every shard has flushed the minute
+ * before it by then), it evaluates TRAFFIC_DROP for the campaign and each channel; at each pacing checkpoint it
+ * compares paid gmv of events before the checkpoint (the sum of whole minutes before it) with the plan and fires or
+ * resolves TARGET_SHORTFALL.
  *
  * <p>A bootstrap delta opens every configured campaign, so a campaign without a single sale is still checked.
  * Stats are emitted at most once per stats interval, after each checkpoint, and once more, {@code closed}, when
@@ -37,6 +43,8 @@ import org.apache.flink.util.OutputTag;
 public final class CampaignStatsFunction extends KeyedProcessFunction<String, CampaignDelta, CampaignStats> {
     public static final OutputTag<AlertEvent> ALERTS = new OutputTag<>("campaign-alerts") {};
 
+    private static final long MINUTE = MinuteStats.MINUTE_MILLIS;
+
     private final CampaignCatalog campaigns;
     private final MonitorSettings settings;
 
@@ -44,6 +52,8 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
     private transient MapState<Long, MinuteStats> minutes;
     private transient MapState<Long, Boolean> changedMinutes;
     private transient MapState<String, ChannelTotals> channels;
+    /** Evaluated pacing checkpoints: {@code at} to whether gmv was behind. */
+    private transient MapState<Long, Boolean> checkpointOutcomes;
 
     public CampaignStatsFunction(CampaignCatalog campaigns, MonitorSettings settings) {
         this.campaigns = campaigns;
@@ -57,6 +67,8 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
         minutes = rc.getMapState(new MapStateDescriptor<>("minutes", Long.class, MinuteStats.class));
         changedMinutes = rc.getMapState(new MapStateDescriptor<>("changed-minutes", Long.class, Boolean.class));
         channels = rc.getMapState(new MapStateDescriptor<>("channels", String.class, ChannelTotals.class));
+        checkpointOutcomes =
+                rc.getMapState(new MapStateDescriptor<>("checkpoint-outcomes", Long.class, Boolean.class));
     }
 
     @Override
@@ -68,12 +80,12 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
         CampaignState st = state.value();
         if (st == null) {
             st = new CampaignState();
-            st.gmvCentsBySegment = new long[campaign.segmentCount()];
             st.shardUv = new long[settings.audienceShards()];
             st.shardBuyers = new long[settings.audienceShards()];
-            st.behindAtCheckpoint = new boolean[campaign.pacing().size()];
-            for (int k = 0; k < campaign.pacing().size(); k++) {
-                ctx.timerService().registerEventTimeTimer(campaign.checkpointDueAt(k));
+            registerCheckpoints(campaign, ctx);
+            long firstBoundary = MinuteStats.minuteOf(campaign.start()) + MINUTE;
+            if (firstBoundary <= campaign.end()) {
+                ctx.timerService().registerEventTimeTimer(firstBoundary - 1);
             }
             ctx.timerService().registerEventTimeTimer(settings.releaseTime(campaign.end()));
         }
@@ -100,6 +112,14 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
         }
         CampaignDefinition campaign = campaigns.get(campaignId);
         boolean evaluated = evaluateCheckpoints(timestamp, st, campaign, ctx);
+        long boundary = timestamp + 1;
+        if (boundary % MINUTE == 0 && boundary <= campaign.end()) {
+            evaluateTraffic(boundary, st, campaign, ctx);
+            registerCheckpoints(campaign, ctx);
+            if (boundary + MINUTE <= campaign.end()) {
+                ctx.timerService().registerEventTimeTimer(boundary + MINUTE - 1);
+            }
+        }
         if (timestamp >= settings.releaseTime(campaign.end())) {
             out.collect(snapshot(st, campaignId, ctx, true));
             st.cancel(ctx.timerService());
@@ -107,6 +127,7 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
             minutes.clear();
             changedMinutes.clear();
             channels.clear();
+            checkpointOutcomes.clear();
             return;
         }
         if (evaluated) {
@@ -116,6 +137,16 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
         state.update(st);
     }
 
+    /** Timers for the checkpoints still ahead (the timer service ignores repeats). */
+    private void registerCheckpoints(CampaignDefinition campaign, Context ctx) {
+        long watermark = ctx.timerService().currentWatermark();
+        for (int k = 0; k < campaign.pacing().size(); k++) {
+            if (campaign.checkpointDueAt(k) > watermark) {
+                ctx.timerService().registerEventTimeTimer(campaign.checkpointDueAt(k));
+            }
+        }
+    }
+
     private void add(CampaignState st, CampaignDelta delta) throws Exception {
         st.gmvCents += delta.gmvCents();
         st.refundedCents += delta.refundedCents();
@@ -123,9 +154,6 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
         st.units += delta.units();
         st.pv += delta.pv();
         st.carts += delta.carts();
-        for (int i = 0; i < delta.gmvCentsBySegment().length; i++) {
-            st.gmvCentsBySegment[i] += delta.gmvCentsBySegment()[i];
-        }
         st.shardUv[delta.shard()] = delta.uv();
         st.shardBuyers[delta.shard()] = delta.buyers();
         for (MinuteStats m : delta.minutes()) {
@@ -136,38 +164,98 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
         for (ChannelStats c : delta.channels()) {
             ChannelTotals totals = channels.get(c.channel());
             if (totals == null) {
-                totals = new ChannelTotals();
-                totals.uvByShard = new long[settings.audienceShards()];
+                totals = ChannelTotals.create(settings.audienceShards());
             }
             totals.pv += c.pv();
             totals.uvByShard[delta.shard()] = c.uv();
             channels.put(c.channel(), totals);
         }
+        for (ChannelMinute m : delta.channelMinutes()) {
+            ChannelTotals totals = channels.get(m.channel());
+            totals.addMinutePv(m.minuteStart(), m.pv());
+            channels.put(m.channel(), totals);
+        }
     }
 
-    private boolean evaluateCheckpoints(long watermark, CampaignState st, CampaignDefinition campaign, Context ctx) {
+    private boolean evaluateCheckpoints(long watermark, CampaignState st, CampaignDefinition campaign, Context ctx)
+            throws Exception {
         boolean any = false;
-        while (st.checkpointsEvaluated < campaign.pacing().size()
-                && campaign.checkpointDueAt(st.checkpointsEvaluated) <= watermark) {
-            int k = st.checkpointsEvaluated;
-            long gmv = gmvBefore(st, k);
+        for (int k = 0; k < campaign.pacing().size(); k++) {
+            long at = campaign.pacing().get(k).at();
+            if (at <= st.lastCheckpointAt || campaign.checkpointDueAt(k) > watermark) {
+                continue;
+            }
+            int checkpoint = k;
+            long gmv = gmvBefore(st, at);
             boolean behind = campaign.isBehind(campaign.gmvTargetCents(), k, gmv);
-            st.behindAtCheckpoint[k] = behind;
-            st.behindSince = AlertTransitions.update(st.behindSince, behind, campaign.pacing().get(k).at(),
-                    AlertType.TARGET_SHORTFALL, campaign.campaignId(), null,
-                    () -> PacingDescriptions.describe(campaign, null, campaign.gmvTargetCents(), k, gmv),
+            checkpointOutcomes.put(at, behind);
+            st.behindSince = AlertTransitions.update(st.behindSince, behind, at, AlertType.TARGET_SHORTFALL,
+                    campaign.campaignId(), null,
+                    () -> PacingDescriptions.describe(campaign, null, campaign.gmvTargetCents(), checkpoint, gmv),
                     alert -> ctx.output(ALERTS, alert));
-            st.checkpointsEvaluated++;
+            st.lastCheckpointAt = at;
             any = true;
         }
         return any;
     }
 
-    /** Paid gmv of events with {@code ts < at[k]}: segments 0..k. */
-    private static long gmvBefore(CampaignState st, int k) {
-        long sum = 0;
-        for (int i = 0; i <= k; i++) {
-            sum += st.gmvCentsBySegment[i];
+    /**
+     * TRAFFIC_DROP at minute boundary {@code boundary}, for the campaign and each channel, once the minute and its
+     * whole baseline lie inside the campaign.
+     */
+    private void evaluateTraffic(long boundary, CampaignState st, CampaignDefinition campaign, Context ctx)
+            throws Exception {
+        AlertThresholds thresholds = campaign.alerts();
+        long minute = boundary - MINUTE;
+        long baselineFrom = minute - thresholds.trafficBaselineMinutes() * MINUTE;
+        if (baselineFrom < campaign.start()) {
+            return;
+        }
+        long pv = minutePv(minute);
+        long baselinePv = 0;
+        for (long m = baselineFrom; m < minute; m += MINUTE) {
+            baselinePv += minutePv(m);
+        }
+        long baseline = baselinePv;
+        st.trafficDropSince = AlertTransitions.update(st.trafficDropSince,
+                EarlyWarnings.trafficDropped(thresholds, pv, baseline), boundary, AlertType.TRAFFIC_DROP,
+                campaign.campaignId(), null,
+                () -> EarlyWarnings.describeTraffic(thresholds, campaign.campaignId(), pv, baseline),
+                alert -> ctx.output(ALERTS, alert));
+        for (Map.Entry<String, ChannelTotals> entry : channels.entries()) {
+            String channel = entry.getKey();
+            ChannelTotals totals = entry.getValue();
+            long channelPv = totals.minutePv(minute);
+            long channelBaseline = 0;
+            for (long m = baselineFrom; m < minute; m += MINUTE) {
+                channelBaseline += totals.minutePv(m);
+            }
+            long channelBaselinePv = channelBaseline;
+            long since = AlertTransitions.update(totals.trafficDropSince,
+                    EarlyWarnings.trafficDropped(thresholds, channelPv, channelBaselinePv), boundary,
+                    AlertType.TRAFFIC_DROP, campaign.campaignId(), null, channel,
+                    () -> EarlyWarnings.describeTraffic(thresholds, campaign.campaignId() + " channel " + channel,
+                            channelPv, channelBaselinePv),
+                    alert -> ctx.output(ALERTS, alert));
+            if (since != totals.trafficDropSince) {
+                totals.trafficDropSince = since;
+                channels.put(channel, totals);
+            }
+        }
+    }
+
+    private long minutePv(long minuteStart) throws Exception {
+        MinuteStats m = minutes.get(minuteStart);
+        return m == null ? 0 : m.pv();
+    }
+
+    /** Paid gmv of events with {@code ts < at}: everything but the minutes from {@code at} on. */
+    private long gmvBefore(CampaignState st, long at) throws Exception {
+        long sum = st.gmvCents;
+        for (MinuteStats m : minutes.values()) {
+            if (m.minuteStart() >= at) {
+                sum -= m.gmvCents();
+            }
         }
         return sum;
     }
@@ -193,10 +281,10 @@ public final class CampaignStatsFunction extends KeyedProcessFunction<String, Ca
         channelList.sort(Comparator.comparing(ChannelStats::channel));
         PacingStatus[] pacing = new PacingStatus[campaign.pacing().size()];
         for (int k = 0; k < pacing.length; k++) {
-            boolean evaluated = k < st.checkpointsEvaluated;
-            pacing[k] = new PacingStatus(campaign.pacing().get(k).at(),
-                    Money.roundToCents(campaign.planned(campaign.gmvTargetCents(), k)), gmvBefore(st, k), evaluated,
-                    evaluated && st.behindAtCheckpoint[k]);
+            long at = campaign.pacing().get(k).at();
+            Boolean behind = checkpointOutcomes.get(at);
+            pacing[k] = new PacingStatus(at, Money.roundToCents(campaign.planned(campaign.gmvTargetCents(), k)),
+                    gmvBefore(st, at), behind != null, behind != null && behind);
         }
         return new CampaignStats(campaignId, st.gmvCents, st.refundedCents, st.orders, st.units, sum(st.shardBuyers),
                 sum(st.shardUv), st.pv, st.carts, ctx.timerService().currentWatermark(),

@@ -20,10 +20,13 @@ public class ItemState extends ThrottledEmission {
     public long stockOutSince = INACTIVE;
     public long oversoldSince = INACTIVE;
 
-    /** For items with a gmv target: paid gmv with {@code ts < at[k]}, per pacing checkpoint k; otherwise null. */
-    public long[] gmvBeforeCheckpoint;
-    public int checkpointsEvaluated;
+    /** Time ({@code at}) of the last pacing checkpoint evaluated, or {@link #INACTIVE}. */
+    public long lastCheckpointAt = INACTIVE;
     public long behindSince = INACTIVE;
+    public long stockEtaSince = INACTIVE;
+    public long conversionDropSince = INACTIVE;
+    /** Per-minute counts are kept from this minute on; older ones only count in the totals. */
+    public long recentFrom = INACTIVE;
 
     public ItemState() {}
 }

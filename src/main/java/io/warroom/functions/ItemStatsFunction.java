@@ -1,5 +1,6 @@
 package io.warroom.functions;
 
+import io.warroom.config.AlertThresholds;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignDefinition;
 import io.warroom.config.ItemSettings;
@@ -10,9 +11,12 @@ import io.warroom.model.AudienceSignal;
 import io.warroom.model.ItemSignal;
 import io.warroom.model.ItemStats;
 import io.warroom.model.Keys;
+import io.warroom.model.MinuteStats;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -38,6 +42,11 @@ import org.apache.flink.util.OutputTag;
  *       watermark passes them and are applied in event-time order; STOCK_LOW and STOCK_OUT are evaluated after all
  *       changes of one timestamp.
  *   <li>Items with a gmv target are checked at each pacing checkpoint (ITEM_TARGET_SHORTFALL).
+ *   <li>Clicks and paid orders are also counted per event-time minute. When the watermark reaches a minute
+ *       boundary, STOCK_ETA and CONVERSION_DROP are evaluated over the windows ending there; the minutes older
+ *       than the longest window are then folded away. Boundaries are evaluated while the item has counts in its
+ *       windows or one of these alerts active (otherwise both conditions are clear), and always for items with
+ *       a gmv target.
  * </ul>
  *
  * Changed stats are emitted at most once per stats interval (processing time). When event time passes the
@@ -52,6 +61,8 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
     private static final Comparator<ItemSignal> STOCK_ORDER = Comparator.comparing(ItemSignal::kind)
             .thenComparing(ItemSignal::id, Comparator.nullsFirst(Comparator.naturalOrder()));
 
+    private static final long MINUTE = MinuteStats.MINUTE_MILLIS;
+
     private final CampaignCatalog campaigns;
     private final MonitorSettings settings;
 
@@ -62,6 +73,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
     private transient MapState<String, Boolean> seenCarts;
     /** Stock changes waiting for the watermark, by event time: each timer takes exactly its own timestamp. */
     private transient MapState<Long, List<ItemSignal>> pendingStock;
+    private transient MapState<Long, ItemMinute> recentMinutes;
     private transient Counter closedCampaignDrops;
 
     public ItemStatsFunction(CampaignCatalog campaigns, MonitorSettings settings) {
@@ -80,6 +92,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
         closedCampaignDrops = rc.getMetricGroup().counter("eventsAfterCampaignClosed");
         pendingStock = rc.getMapState(new MapStateDescriptor<>("pending-stock", Types.LONG,
                 Types.LIST(TypeInformation.of(ItemSignal.class))));
+        recentMinutes = rc.getMapState(new MapStateDescriptor<>("recent-minutes", Long.class, ItemMinute.class));
     }
 
     @Override
@@ -99,6 +112,11 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
                     return;
                 }
                 st.pv++;
+                ItemMinute minute = minuteOf(signal.ts(), st, campaign, ctx);
+                if (minute != null) {
+                    minute.pv++;
+                    recentMinutes.put(MinuteStats.minuteOf(signal.ts()), minute);
+                }
                 Sketches.add(uv, signal.userId(), settings.itemSketchLgK());
                 ctx.output(AUDIENCE, new AudienceSignal(AudienceSignal.Kind.CLICK, signal.campaignId(),
                         Sketches.shardOf(signal.userId(), settings.audienceShards()), signal.ts(), signal.userId(),
@@ -118,12 +136,12 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
                 st.units += signal.quantity();
                 st.gmvCents += signal.amountCents();
                 Sketches.add(buyers, signal.userId(), settings.itemSketchLgK());
-                if (st.gmvBeforeCheckpoint != null) {
-                    for (int k = st.checkpointsEvaluated; k < st.gmvBeforeCheckpoint.length; k++) {
-                        if (signal.ts() < campaign.pacing().get(k).at()) {
-                            st.gmvBeforeCheckpoint[k] += signal.amountCents();
-                        }
-                    }
+                ItemMinute minute = minuteOf(signal.ts(), st, campaign, ctx);
+                if (minute != null) {
+                    minute.orders++;
+                    minute.units += signal.quantity();
+                    minute.gmvCents += signal.amountCents();
+                    recentMinutes.put(MinuteStats.minuteOf(signal.ts()), minute);
                 }
             }
             case REFUND -> st.refundedCents += signal.amountCents();
@@ -162,6 +180,10 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
         CampaignDefinition campaign = campaigns.get(campaignId);
         boolean changed = applyStock(timestamp, st, campaign, itemId, ctx);
         changed |= evaluateCheckpoints(timestamp, st, campaign, itemId, ctx);
+        long boundary = timestamp + 1;
+        if (boundary % MINUTE == 0 && boundary <= campaign.end()) {
+            evaluateMinuteBoundary(boundary, st, campaign, itemId, ctx);
+        }
         if (timestamp >= settings.releaseTime(campaign.end())) {
             out.collect(snapshot(st, campaignId, itemId, ctx, true));
             st.cancel(ctx.timerService());
@@ -171,6 +193,7 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
             seenClicks.clear();
             seenCarts.clear();
             pendingStock.clear();
+            recentMinutes.clear();
             return;
         }
         if (changed) {
@@ -182,14 +205,117 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
     private ItemState start(CampaignDefinition campaign, String itemId, Context ctx) {
         ItemState st = new ItemState();
         ctx.timerService().registerEventTimeTimer(settings.releaseTime(campaign.end()));
-        ItemSettings item = campaign.item(itemId);
-        if (item != null && item.gmvTargetCents() != null && !campaign.pacing().isEmpty()) {
-            st.gmvBeforeCheckpoint = new long[campaign.pacing().size()];
-            for (int k = 0; k < campaign.pacing().size(); k++) {
-                ctx.timerService().registerEventTimeTimer(campaign.checkpointDueAt(k));
+        if (hasTarget(campaign, itemId)) {
+            registerCheckpoints(campaign, ctx);
+            long firstBoundary = MinuteStats.minuteOf(Math.max(campaign.start(), ctx.timerService()
+                    .currentWatermark())) + MINUTE;
+            if (firstBoundary <= campaign.end()) {
+                ctx.timerService().registerEventTimeTimer(firstBoundary - 1);
             }
         }
         return st;
+    }
+
+    private static boolean hasTarget(CampaignDefinition campaign, String itemId) {
+        ItemSettings item = campaign.item(itemId);
+        return item != null && item.gmvTargetCents() != null;
+    }
+
+    /** Timers for the checkpoints still ahead (the timer service ignores repeats). */
+    private static void registerCheckpoints(CampaignDefinition campaign, Context ctx) {
+        long watermark = ctx.timerService().currentWatermark();
+        for (int k = 0; k < campaign.pacing().size(); k++) {
+            if (campaign.checkpointDueAt(k) > watermark) {
+                ctx.timerService().registerEventTimeTimer(campaign.checkpointDueAt(k));
+            }
+        }
+    }
+
+    /**
+     * The counts of the minute holding {@code ts}, with its boundary scheduled for evaluation; null when the
+     * minute is older than the kept ones (a late event: it only counts in the totals).
+     */
+    private ItemMinute minuteOf(long ts, ItemState st, CampaignDefinition campaign, Context ctx) throws Exception {
+        long minuteStart = MinuteStats.minuteOf(ts);
+        if (minuteStart < st.recentFrom) {
+            return null;
+        }
+        ItemMinute minute = recentMinutes.get(minuteStart);
+        if (minute == null) {
+            minute = new ItemMinute();
+            if (minuteStart + MINUTE <= campaign.end()) {
+                ctx.timerService().registerEventTimeTimer(minuteStart + MINUTE - 1);
+            }
+        }
+        return minute;
+    }
+
+    /**
+     * STOCK_ETA and CONVERSION_DROP at a minute boundary, then the minutes no window needs any more are dropped
+     * and the next boundary is scheduled if anything may still change there.
+     */
+    private void evaluateMinuteBoundary(long boundary, ItemState st, CampaignDefinition campaign, String itemId,
+            Context ctx) throws Exception {
+        AlertThresholds thresholds = campaign.alerts();
+        long etaFrom = boundary - thresholds.stockEtaWindowMinutes() * MINUTE;
+        long conversionFrom = boundary - thresholds.conversionWindowMinutes() * MINUTE;
+        long units = 0;
+        long recentPv = 0;
+        long recentOrders = 0;
+        long pvFromWindow = 0;
+        long ordersFromWindow = 0;
+        for (Map.Entry<Long, ItemMinute> entry : recentMinutes.entries()) {
+            long minute = entry.getKey();
+            ItemMinute counts = entry.getValue();
+            if (minute >= etaFrom && minute < boundary) {
+                units += counts.units;
+            }
+            if (minute >= conversionFrom) {
+                pvFromWindow += counts.pv;
+                ordersFromWindow += counts.orders;
+                if (minute < boundary) {
+                    recentPv += counts.pv;
+                    recentOrders += counts.orders;
+                }
+            }
+        }
+        long unitsInWindow = units;
+        long stock = st.stock;
+        st.stockEtaSince = AlertTransitions.update(st.stockEtaSince,
+                EarlyWarnings.sellsOutSoon(thresholds, st.stockKnown, stock, unitsInWindow), boundary,
+                AlertType.STOCK_ETA, campaign.campaignId(), itemId,
+                () -> EarlyWarnings.describeSellOut(thresholds, itemId, stock, unitsInWindow),
+                alert -> ctx.output(ALERTS, alert));
+        // The baseline is everything before the recent window: the totals less the minutes from its start on.
+        long pv = recentPv;
+        long orders = recentOrders;
+        long baselinePv = st.pv - pvFromWindow;
+        long baselineOrders = st.orders - ordersFromWindow;
+        st.conversionDropSince = AlertTransitions.update(st.conversionDropSince,
+                EarlyWarnings.conversionDropped(thresholds, pv, orders, baselinePv, baselineOrders), boundary,
+                AlertType.CONVERSION_DROP, campaign.campaignId(), itemId,
+                () -> EarlyWarnings.describeConversion(thresholds, itemId, pv, orders, baselinePv, baselineOrders),
+                alert -> ctx.output(ALERTS, alert));
+
+        st.recentFrom = boundary - thresholds.itemWindowMinutes() * MINUTE;
+        boolean windowsHoldCounts = false;
+        for (Iterator<Long> it = recentMinutes.keys().iterator(); it.hasNext(); ) {
+            long minute = it.next();
+            if (minute < st.recentFrom) {
+                it.remove();
+            } else if (minute >= st.recentFrom + MINUTE) {
+                windowsHoldCounts = true; // still inside a window at the next boundary
+            }
+        }
+        long next = boundary + MINUTE;
+        boolean hasTarget = hasTarget(campaign, itemId);
+        if (hasTarget) {
+            registerCheckpoints(campaign, ctx);
+        }
+        if (next <= campaign.end() && (hasTarget || windowsHoldCounts || st.stockEtaSince != ItemState.INACTIVE
+                || st.conversionDropSince != ItemState.INACTIVE)) {
+            ctx.timerService().registerEventTimeTimer(next - 1);
+        }
     }
 
     /**
@@ -253,26 +379,42 @@ public final class ItemStatsFunction extends KeyedProcessFunction<String, ItemSi
     }
 
     private boolean evaluateCheckpoints(long watermark, ItemState st, CampaignDefinition campaign, String itemId,
-            Context ctx) {
-        if (st.gmvBeforeCheckpoint == null) {
+            Context ctx) throws Exception {
+        if (!hasTarget(campaign, itemId)) {
             return false;
         }
         long target = campaign.item(itemId).gmvTargetCents();
         boolean changed = false;
-        while (st.checkpointsEvaluated < st.gmvBeforeCheckpoint.length
-                && campaign.checkpointDueAt(st.checkpointsEvaluated) <= watermark) {
-            int k = st.checkpointsEvaluated;
+        for (int k = 0; k < campaign.pacing().size(); k++) {
             long at = campaign.pacing().get(k).at();
-            long gmv = st.gmvBeforeCheckpoint[k];
+            if (at <= st.lastCheckpointAt || campaign.checkpointDueAt(k) > watermark) {
+                continue;
+            }
+            int checkpoint = k;
+            long gmv = gmvBefore(st, at);
             boolean behind = campaign.isBehind(target, k, gmv);
             st.behindSince = AlertTransitions.update(st.behindSince, behind, at, AlertType.ITEM_TARGET_SHORTFALL,
                     campaign.campaignId(), itemId,
-                    () -> PacingDescriptions.describe(campaign, itemId, target, k, gmv),
+                    () -> PacingDescriptions.describe(campaign, itemId, target, checkpoint, gmv),
                     alert -> ctx.output(ALERTS, alert));
-            st.checkpointsEvaluated++;
+            st.lastCheckpointAt = at;
             changed = true;
         }
         return changed;
+    }
+
+    /**
+     * Paid gmv of events with {@code ts < at}: the total less the kept minutes from {@code at} on. Checkpoints are
+     * evaluated before the minutes before them are dropped, so every minute from {@code at} on is still kept.
+     */
+    private long gmvBefore(ItemState st, long at) throws Exception {
+        long gmv = st.gmvCents;
+        for (Map.Entry<Long, ItemMinute> entry : recentMinutes.entries()) {
+            if (entry.getKey() >= at) {
+                gmv -= entry.getValue().gmvCents;
+            }
+        }
+        return gmv;
     }
 
     private ItemStats snapshot(ItemState st, String campaignId, String itemId, Context ctx, boolean closed)

@@ -8,7 +8,6 @@ public class ShardState extends ThrottledEmission {
     public long units;
     public long pv;
     public long carts;
-    public long[] gmvCentsBySegment;
     public int channels;
 
     public ShardState() {}

@@ -5,8 +5,8 @@ package io.warroom.model;
  * {@code uv}, {@code buyers} and the channels' uv are the shard's current absolute estimates, because distinct
  * counts do not add up across time, only across shards.
  *
- * @param gmvCentsBySegment gmv increments by pacing segment: index k holds paid gmv with
- *     {@code at[k-1] <= ts < at[k]} (with {@code at[-1] = start}, last segment up to end)
+ * @param minutes increments per event-time minute (gmv before a pacing checkpoint is summed from them)
+ * @param channelMinutes pv increments per channel and minute, for TRAFFIC_DROP
  * @param shard the shard index, or -1 for the bootstrap delta that opens the campaign
  */
 public record CampaignDelta(
@@ -20,15 +20,14 @@ public record CampaignDelta(
         long carts,
         long uv,
         long buyers,
-        long[] gmvCentsBySegment,
         MinuteStats[] minutes,
-        ChannelStats[] channels) {
+        ChannelStats[] channels,
+        ChannelMinute[] channelMinutes) {
 
     public static final int BOOTSTRAP_SHARD = -1;
 
-    public static CampaignDelta bootstrap(String campaignId, int segments) {
-        return new CampaignDelta(
-                campaignId, BOOTSTRAP_SHARD, 0, 0, 0, 0, 0, 0, 0, 0, new long[segments], new MinuteStats[0],
-                new ChannelStats[0]);
+    public static CampaignDelta bootstrap(String campaignId) {
+        return new CampaignDelta(campaignId, BOOTSTRAP_SHARD, 0, 0, 0, 0, 0, 0, 0, 0, new MinuteStats[0],
+                new ChannelStats[0], new ChannelMinute[0]);
     }
 }

@@ -145,7 +145,7 @@ public final class MonitorPipeline {
     private DataStream<CampaignDelta> campaignBootstrap(StreamExecutionEnvironment env) {
         List<CampaignDelta> deltas = new ArrayList<>();
         for (CampaignDefinition campaign : campaigns.all()) {
-            deltas.add(CampaignDelta.bootstrap(campaign.campaignId(), campaign.segmentCount()));
+            deltas.add(CampaignDelta.bootstrap(campaign.campaignId()));
         }
         return bootstrap(env, deltas, TypeInformation.of(CampaignDelta.class), "Campaigns");
     }

@@ -471,21 +471,6 @@ class CampaignLoaderTest {
     }
 
     @Test
-    void segmentIsTheNumberOfCheckpointsAtOrBeforeTheEvent() throws Exception {
-        CampaignDefinition c = example();
-        long first = DOUBLE11 + HOUR;
-        long second = DOUBLE11 + 12 * HOUR;
-
-        assertThat(c.segmentCount()).isEqualTo(3);
-        assertThat(c.segmentOf(DOUBLE11)).isZero();
-        assertThat(c.segmentOf(first - 1)).isZero();
-        assertThat(c.segmentOf(first)).isEqualTo(1);
-        assertThat(c.segmentOf(second - 1)).isEqualTo(1);
-        assertThat(c.segmentOf(second)).isEqualTo(2);
-        assertThat(c.segmentOf(c.end() - 1)).isEqualTo(2);
-    }
-
-    @Test
     void shortfallLineIsExactAndTheLineItselfIsNotBehind() throws Exception {
         CampaignDefinition c = example();
         long target = c.gmvTargetCents();

@@ -12,6 +12,7 @@ import io.warroom.config.MonitorOptions;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AudienceSignal;
 import io.warroom.model.CampaignDelta;
+import io.warroom.model.ChannelMinute;
 import io.warroom.model.ChannelStats;
 import io.warroom.model.MinuteStats;
 import io.warroom.testkit.KeyedHarness;
@@ -221,7 +222,7 @@ class AudienceShardFunctionTest {
         ChannelStats[] channels = d.channels().clone();
         Arrays.sort(channels, Comparator.comparing(ChannelStats::channel));
         return new CampaignDelta(d.campaignId(), d.shard(), d.gmvCents(), d.refundedCents(), d.orders(), d.units(),
-                d.pv(), d.carts(), d.uv(), d.buyers(), d.gmvCentsBySegment(), minutes, channels);
+                d.pv(), d.carts(), d.uv(), d.buyers(), minutes, channels, d.channelMinutes());
     }
 
     // --- signals, as item stats and the order router send them
@@ -266,8 +267,8 @@ class AudienceShardFunctionTest {
         Expected channels(ChannelStats... c) { channels = c; return this; }
 
         CampaignDelta build() {
-            return new CampaignDelta(CAMPAIGN, SHARD, gmv, refunded, orders, units, pv, carts, uv, buyers, segments,
-                    minutes, channels);
+            return new CampaignDelta(CAMPAIGN, SHARD, gmv, refunded, orders, units, pv, carts, uv, buyers, minutes,
+                    channels, new ChannelMinute[0]);
         }
     }
 

@@ -12,6 +12,7 @@ import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
 import io.warroom.model.CampaignDelta;
 import io.warroom.model.CampaignStats;
+import io.warroom.model.ChannelMinute;
 import io.warroom.model.ChannelStats;
 import io.warroom.model.MinuteStats;
 import io.warroom.model.PacingStatus;
@@ -81,7 +82,7 @@ class CampaignStatsFunctionTest {
 
     @Test
     void aCampaignWithoutSalesFallsShortAtItsFirstCheckpoint() throws Exception {
-        push(CampaignDelta.bootstrap(CAMPAIGN, 4));
+        push(CampaignDelta.bootstrap(CAMPAIGN));
         harness.processWatermark(FIRST_CHECKPOINT - 2);
 
         assertThat(alerts()).isEmpty();
@@ -135,7 +136,7 @@ class CampaignStatsFunctionTest {
 
     @Test
     void aShortfallResolvesAtTheFirstLaterCheckpointBackOnTrack() throws Exception {
-        push(CampaignDelta.bootstrap(CAMPAIGN, 4));
+        push(CampaignDelta.bootstrap(CAMPAIGN));
         harness.processWatermark(FIRST_CHECKPOINT - 1);
         AlertEvent fired = alerts().get(0);
         drainStats();
@@ -155,7 +156,7 @@ class CampaignStatsFunctionTest {
 
     @Test
     void aShortfallThatPersistsFiresOnlyOnce() throws Exception {
-        push(CampaignDelta.bootstrap(CAMPAIGN, 4));
+        push(CampaignDelta.bootstrap(CAMPAIGN));
         harness.processWatermark(SECOND_CHECKPOINT - 1);
 
         assertThat(alerts()).extracting(AlertEvent::state, AlertEvent::firedAt)
@@ -192,7 +193,7 @@ class CampaignStatsFunctionTest {
 
     @Test
     void closedStatsAreFinalAndEveryTimerAndStateEntryIsReleased() throws Exception {
-        push(CampaignDelta.bootstrap(CAMPAIGN, 4));
+        push(CampaignDelta.bootstrap(CAMPAIGN));
         push(delta(1).gmv(20000, 30000, 50000).refunded(500).orders(3).units(4).pv(9).carts(2).uv(3).buyers(3)
                 .minutes(new MinuteStats(MINUTE_5, 100000, 3, 9))
                 .channels(new ChannelStats("app", 3, 9)));
@@ -310,8 +311,8 @@ class CampaignStatsFunctionTest {
             for (long cents : segments) {
                 gmv += cents;
             }
-            return new CampaignDelta(CAMPAIGN, shard, gmv, refunded, orders, units, pv, carts, uv, buyers, segments,
-                    minutes, channels);
+            return new CampaignDelta(CAMPAIGN, shard, gmv, refunded, orders, units, pv, carts, uv, buyers, minutes,
+                    channels, new ChannelMinute[0]);
         }
     }
 

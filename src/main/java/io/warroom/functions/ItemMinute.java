@@ -1,0 +1,11 @@
+package io.warroom.functions;
+
+/** An item's counts in one event-time minute (a Flink POJO), kept for the recent windows of its alerts. */
+public class ItemMinute {
+    public long pv;
+    public long orders;
+    public long units;
+    public long gmvCents;
+
+    public ItemMinute() {}
+}
