@@ -305,6 +305,164 @@ class CampaignLoaderTest {
                 p -> assertThat(p).startsWith(b + ": shortfall_tolerance: "));
     }
 
+    // ---- early-warning thresholds (alerts:) ----
+
+    private CampaignDefinition loadWithAlerts(String alertsYaml) throws Exception {
+        return CampaignLoader.load(List.of(write("alerts.yaml", CampaignYaml.valid("a").set("alerts", alertsYaml))))
+                .get("a");
+    }
+
+    /** The defaults are the ones docs/alerts.md promises, so a file without the block behaves as documented. */
+    @Test
+    void withoutAnAlertsBlockEveryEarlyWarningIsOnWithTheDocumentedDefaults() throws Exception {
+        AlertThresholds a = example().alerts();
+
+        assertThat(a).isEqualTo(AlertThresholds.DEFAULTS);
+        assertThat(a.stockEtaEnabled()).isTrue();
+        assertThat(a.stockEtaHorizonMinutes()).isEqualTo(30);
+        assertThat(a.stockEtaWindowMinutes()).isEqualTo(10);
+        assertThat(a.conversionDropEnabled()).isTrue();
+        assertThat(a.conversionDrop()).isEqualByComparingTo("0.5");
+        assertThat(a.conversionWindowMinutes()).isEqualTo(10);
+        assertThat(a.conversionMinPv()).isEqualTo(200);
+        assertThat(a.trafficDropEnabled()).isTrue();
+        assertThat(a.trafficDrop()).isEqualByComparingTo("0.5");
+        assertThat(a.trafficBaselineMinutes()).isEqualTo(10);
+        assertThat(a.trafficMinPvPerMinute()).isEqualTo(100);
+    }
+
+    @Test
+    void emptyAlertBlocksKeepTheDefaults() throws Exception {
+        assertThat(loadWithAlerts("{}").alerts()).isEqualTo(AlertThresholds.DEFAULTS);
+        assertThat(loadWithAlerts("{ stock_eta: {}, conversion_drop: {}, traffic_drop: {} }").alerts())
+                .isEqualTo(AlertThresholds.DEFAULTS);
+    }
+
+    @Test
+    void everyThresholdCanBeOverridden() throws Exception {
+        AlertThresholds a = loadWithAlerts("{ stock_eta: { horizon_minutes: 45, window_minutes: 5 },"
+                + " conversion_drop: { drop: 0.35, window_minutes: 15, min_pv: 500 },"
+                + " traffic_drop: { drop: 0.7, baseline_minutes: 20, min_pv_per_minute: 30 } }").alerts();
+
+        assertThat(a.stockEtaHorizonMinutes()).isEqualTo(45);
+        assertThat(a.stockEtaWindowMinutes()).isEqualTo(5);
+        assertThat(a.conversionDrop()).isEqualByComparingTo("0.35");
+        assertThat(a.conversionWindowMinutes()).isEqualTo(15);
+        assertThat(a.conversionMinPv()).isEqualTo(500);
+        assertThat(a.trafficDrop()).isEqualByComparingTo("0.7");
+        assertThat(a.trafficBaselineMinutes()).isEqualTo(20);
+        assertThat(a.trafficMinPvPerMinute()).isEqualTo(30);
+        assertThat(List.of(a.stockEtaEnabled(), a.conversionDropEnabled(), a.trafficDropEnabled()))
+                .containsOnly(true);
+    }
+
+    /** Overriding one field leaves the block's other fields, and the other blocks, at their defaults. */
+    @Test
+    void aPartialBlockKeepsTheOtherDefaults() throws Exception {
+        AlertThresholds a = loadWithAlerts("{ conversion_drop: { min_pv: 50 } }").alerts();
+
+        assertThat(a.conversionMinPv()).isEqualTo(50);
+        assertThat(a).usingRecursiveComparison().ignoringFields("conversionMinPv")
+                .isEqualTo(AlertThresholds.DEFAULTS);
+    }
+
+    @Test
+    void eachAlertCanBeSwitchedOffAlone() throws Exception {
+        AlertThresholds eta = loadWithAlerts("{ stock_eta: { enabled: false } }").alerts();
+        AlertThresholds conversion = loadWithAlerts("{ conversion_drop: { enabled: false, drop: 0.2 } }").alerts();
+        AlertThresholds traffic = loadWithAlerts("{ traffic_drop: { enabled: false } }").alerts();
+
+        assertThat(List.of(eta.stockEtaEnabled(), eta.conversionDropEnabled(), eta.trafficDropEnabled()))
+                .containsExactly(false, true, true);
+        assertThat(List.of(conversion.stockEtaEnabled(), conversion.conversionDropEnabled(),
+                conversion.trafficDropEnabled())).containsExactly(true, false, true);
+        assertThat(conversion.conversionDrop()).isEqualByComparingTo("0.2");
+        assertThat(List.of(traffic.stockEtaEnabled(), traffic.conversionDropEnabled(), traffic.trafficDropEnabled()))
+                .containsExactly(true, true, false);
+    }
+
+    /** Windows are 1 to 180 minutes (docs/alerts.md); a drop is a fraction, 0 allowed, 1 not; minimums may be 0. */
+    @Test
+    void limitsOfTheAcceptedValues() throws Exception {
+        AlertThresholds a = loadWithAlerts("{ stock_eta: { window_minutes: 180, horizon_minutes: 1 },"
+                + " conversion_drop: { window_minutes: 1, drop: 0, min_pv: 0 },"
+                + " traffic_drop: { baseline_minutes: 180, drop: \"0.999\", min_pv_per_minute: 0 } }").alerts();
+
+        assertThat(a.stockEtaWindowMinutes()).isEqualTo(180);
+        assertThat(a.stockEtaHorizonMinutes()).isEqualTo(1);
+        assertThat(a.conversionWindowMinutes()).isEqualTo(1);
+        assertThat(a.conversionDrop()).isEqualByComparingTo("0");
+        assertThat(a.conversionMinPv()).isZero();
+        assertThat(a.trafficBaselineMinutes()).isEqualTo(180);
+        assertThat(a.trafficDrop()).isEqualByComparingTo("0.999");
+        assertThat(a.trafficMinPvPerMinute()).isZero();
+    }
+
+    @Test
+    void invalidThresholdIsNamedByItsPath() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ stock_eta: { window_minutes: 0 } }"),
+                "alerts.stock_eta.window_minutes", "1 to 180");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ stock_eta: { window_minutes: 181 } }"),
+                "alerts.stock_eta.window_minutes", "1 to 180");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ stock_eta: { horizon_minutes: 0 } }"),
+                "alerts.stock_eta.horizon_minutes", "whole number of minutes");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ stock_eta: { horizon_minutes: 2.5 } }"),
+                "alerts.stock_eta.horizon_minutes", "whole number of minutes");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ stock_eta: { enabled: \"off\" } }"),
+                "alerts.stock_eta.enabled", "must be true or false");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ conversion_drop: { drop: 1 } }"),
+                "alerts.conversion_drop.drop", "must be at least 0 and below 1");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ conversion_drop: { drop: -0.1 } }"),
+                "alerts.conversion_drop.drop", "must be at least 0 and below 1");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ conversion_drop: { drop: half } }"),
+                "alerts.conversion_drop.drop", "must be a number");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ conversion_drop: { window_minutes: 181 } }"),
+                "alerts.conversion_drop.window_minutes", "1 to 180");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ conversion_drop: { min_pv: -1 } }"),
+                "alerts.conversion_drop.min_pv", "must be a whole number, 0 or more");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ traffic_drop: { drop: 1.5 } }"),
+                "alerts.traffic_drop.drop", "must be at least 0 and below 1");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ traffic_drop: { baseline_minutes: 0 } }"),
+                "alerts.traffic_drop.baseline_minutes", "1 to 180");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ traffic_drop: { min_pv_per_minute: 12.5 } }"),
+                "alerts.traffic_drop.min_pv_per_minute", "must be a whole number, 0 or more");
+    }
+
+    @Test
+    void misspelledOrMisshapenAlertSettingsAreRefused() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ stock_eta: { horizon: 30 } }"),
+                "alerts.stock_eta.horizon", "unknown field");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ traffic_dip: { drop: 0.5 } }"),
+                "alerts.traffic_dip", "unknown field");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ traffic_drop: 0.5 }"),
+                "alerts.traffic_drop", "must be a mapping");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "[stock_eta]"), "alerts", "must be a mapping");
+    }
+
+    /** Like every other field, all threshold mistakes of a file come together, each with its own path. */
+    @Test
+    void everyInvalidThresholdIsReportedTogether() throws Exception {
+        Path file = write("thresholds.yaml", CampaignYaml.valid("x").set("alerts",
+                "{ stock_eta: { window_minutes: 0, horizon_minutes: -5 },"
+                        + " conversion_drop: { drop: 2, min_pv: -3, enabled: 1 },"
+                        + " traffic_drop: { baseline_minutes: 1000, drop: -1, min_pv_per_minute: x } }"));
+
+        List<String> problems = refusal(file);
+
+        assertThat(problems).allSatisfy(p -> assertThat(p).startsWith(file + ": alerts."));
+        String prefix = file + ": ";
+        assertThat(problems).extracting(p -> p.substring(prefix.length(), p.indexOf(": ", prefix.length())))
+                .containsExactlyInAnyOrder(
+                        "alerts.stock_eta.window_minutes",
+                        "alerts.stock_eta.horizon_minutes",
+                        "alerts.conversion_drop.drop",
+                        "alerts.conversion_drop.min_pv",
+                        "alerts.conversion_drop.enabled",
+                        "alerts.traffic_drop.baseline_minutes",
+                        "alerts.traffic_drop.drop",
+                        "alerts.traffic_drop.min_pv_per_minute");
+    }
+
     // ---- pacing arithmetic on a loaded campaign ----
 
     /** Target 1000.00; checkpoints 25% at 01:00 and 50% at 12:00; tolerance 10%. */

@@ -1,5 +1,6 @@
 package io.warroom.testkit;
 
+import io.warroom.config.AlertThresholds;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignDefinition;
 import io.warroom.config.ItemSettings;
@@ -12,6 +13,7 @@ import io.warroom.model.OrderEvent;
 import io.warroom.model.OrderLine;
 import io.warroom.model.OrderStatus;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -27,6 +29,8 @@ import java.util.TreeMap;
  * exact sets for distinct counts, sorting for event-time order. It shares no code with the pipeline's functions.
  */
 public final class ReferenceMonitor {
+    private static final long MINUTE = 60_000L;
+
     private ReferenceMonitor() {}
 
     /** Exact totals of one campaign or one item. */
@@ -48,8 +52,9 @@ public final class ReferenceMonitor {
     /** A pacing checkpoint as the report lists it, once evaluated. */
     public record Checkpoint(long at, long plannedCents, long gmvBeforeCents, boolean behind) {}
 
-    /** An alert as the report lists it. */
-    public record Alert(AlertType type, String campaignId, String itemId, long firedAt, Long resolvedAt) {}
+    /** An alert as the report lists it; {@code channel} only for a channel's TRAFFIC_DROP. */
+    public record Alert(
+            AlertType type, String campaignId, String itemId, String channel, long firedAt, Long resolvedAt) {}
 
     /** Everything expected of one campaign. */
     public static final class CampaignResult {
@@ -58,6 +63,11 @@ public final class ReferenceMonitor {
         public final Map<Long, Minute> minutes = new TreeMap<>();
         public final Map<String, Set<String>> channelUsers = new TreeMap<>();
         public final Map<String, Long> channelPv = new TreeMap<>();
+        /** Event-time minute to counts, for the early-warning windows (campaign events only). */
+        final Map<String, TreeMap<Long, ItemMinute>> itemMinutes = new TreeMap<>();
+        final Map<String, TreeMap<Long, Long>> channelMinutePv = new TreeMap<>();
+        /** Per item: stock level after all changes of each timestamp, from the first one where it is known. */
+        final Map<String, TreeMap<Long, Long>> stockAfter = new TreeMap<>();
         /** Per pacing checkpoint: paid gmv of events with {@code start <= ts < at}, and whether it is behind. */
         public final List<Checkpoint> pacing = new ArrayList<>();
 
@@ -66,9 +76,16 @@ public final class ReferenceMonitor {
         }
 
         void addMinute(long ts, long gmv, long orders, long pv) {
-            long minute = Math.floorDiv(ts, 60_000L) * 60_000L;
+            long minute = minuteOf(ts);
             minutes.merge(minute, new Minute(gmv, orders, pv),
                     (a, b) -> new Minute(a.gmvCents() + b.gmvCents(), a.orders() + b.orders(), a.pv() + b.pv()));
+        }
+    }
+
+    /** An item's pv, paid orders and paid units of one event-time minute. */
+    record ItemMinute(long pv, long orders, long units) {
+        ItemMinute plus(ItemMinute o) {
+            return new ItemMinute(pv + o.pv, orders + o.orders, units + o.units);
         }
     }
 
@@ -109,8 +126,12 @@ public final class ReferenceMonitor {
                     r.item(e.itemId()).pv++;
                     r.item(e.itemId()).users.add(e.userId());
                     r.addMinute(e.ts(), 0, 0, 1);
-                    r.channelUsers.computeIfAbsent(e.channel(), k -> new HashSet<>()).add(e.userId());
-                    r.channelPv.merge(e.channel(), 1L, Long::sum);
+                    String channel = channelLabel(c, e.channel());
+                    r.channelUsers.computeIfAbsent(channel, k -> new HashSet<>()).add(e.userId());
+                    r.channelPv.merge(channel, 1L, Long::sum);
+                    r.channelMinutePv.computeIfAbsent(channel, k -> new TreeMap<>())
+                            .merge(minuteOf(e.ts()), 1L, Long::sum);
+                    addItemMinute(r, e.itemId(), e.ts(), new ItemMinute(1, 0, 0));
                 }
             }
             for (CartEvent e : carts.values()) {
@@ -147,6 +168,7 @@ public final class ReferenceMonitor {
                         item.buyers.add(paid.userId());
                         itemPaid.computeIfAbsent(line.getKey(), k -> new ArrayList<>())
                                 .add(new long[] {paid.ts(), line.getValue()[1]});
+                        addItemMinute(r, line.getKey(), paid.ts(), new ItemMinute(0, 1, line.getValue()[0]));
                     }
                 }
                 if (refund != null && paid != null && precedes(paid, refund) && c.contains(refund.ts())) {
@@ -170,7 +192,7 @@ public final class ReferenceMonitor {
                     });
                 }
             }
-            stock.forEach((itemId, changes) -> applyStock(c, itemId, changes, r.item(itemId), alerts));
+            stock.forEach((itemId, changes) -> applyStock(c, itemId, changes, r, alerts));
             pacingAlerts(c, null, c.gmvTargetCents(), paidTimesAndAmounts, alerts);
             for (PacingCheckpoint checkpoint : c.pacing()) {
                 long gmvBefore = paidTimesAndAmounts.stream().filter(p -> p[0] < checkpoint.at())
@@ -187,14 +209,17 @@ public final class ReferenceMonitor {
                             itemPaid.getOrDefault(item.itemId(), List.of()), alerts);
                 }
             }
+            earlyWarningAlerts(c, r, alerts);
         }
         alerts.sort(Comparator.comparingLong(Alert::firedAt).thenComparing(a -> a.type().name())
-                .thenComparing(a -> String.valueOf(a.itemId())));
+                .thenComparing(a -> String.valueOf(a.itemId())).thenComparing(a -> String.valueOf(a.channel())));
         return new Expected(results, alerts);
     }
 
-    private static void applyStock(CampaignDefinition c, String itemId, List<StockChange> changes, Totals item,
+    private static void applyStock(CampaignDefinition c, String itemId, List<StockChange> changes, CampaignResult r,
             List<Alert> alerts) {
+        Totals item = r.item(itemId);
+        TreeMap<Long, Long> levels = r.stockAfter.computeIfAbsent(itemId, k -> new TreeMap<>());
         changes.sort(Comparator.comparingLong(StockChange::ts).thenComparingInt(StockChange::rank)
                 .thenComparing(StockChange::id, Comparator.nullsFirst(Comparator.naturalOrder())));
         Long level = null;
@@ -213,19 +238,16 @@ public final class ReferenceMonitor {
             if (!lastOfTimestamp || level == null) {
                 continue;
             }
-            lowSince = transition(lowSince, level <= safety, change.ts(), AlertType.STOCK_LOW, c, itemId, alerts);
-            outSince = transition(outSince, level <= 0, change.ts(), AlertType.STOCK_OUT, c, itemId, alerts);
-            oversoldSince = transition(oversoldSince, level < 0, change.ts(), AlertType.OVERSOLD, c, itemId, alerts);
+            levels.put(change.ts(), level);
+            lowSince = transition(lowSince, level <= safety, change.ts(), AlertType.STOCK_LOW, c, itemId, null,
+                    alerts);
+            outSince = transition(outSince, level <= 0, change.ts(), AlertType.STOCK_OUT, c, itemId, null, alerts);
+            oversoldSince = transition(oversoldSince, level < 0, change.ts(), AlertType.OVERSOLD, c, itemId, null,
+                    alerts);
         }
-        if (lowSince != null) {
-            alerts.add(new Alert(AlertType.STOCK_LOW, c.campaignId(), itemId, lowSince, null));
-        }
-        if (outSince != null) {
-            alerts.add(new Alert(AlertType.STOCK_OUT, c.campaignId(), itemId, outSince, null));
-        }
-        if (oversoldSince != null) {
-            alerts.add(new Alert(AlertType.OVERSOLD, c.campaignId(), itemId, oversoldSince, null));
-        }
+        stillActive(lowSince, AlertType.STOCK_LOW, c, itemId, null, alerts);
+        stillActive(outSince, AlertType.STOCK_OUT, c, itemId, null, alerts);
+        stillActive(oversoldSince, AlertType.OVERSOLD, c, itemId, null, alerts);
         item.stock = level;
     }
 
@@ -238,24 +260,157 @@ public final class ReferenceMonitor {
             BigDecimal line = BigDecimal.valueOf(target, 2).multiply(checkpoint.share())
                     .multiply(BigDecimal.ONE.subtract(c.shortfallTolerance()));
             boolean behind = BigDecimal.valueOf(gmvBefore, 2).compareTo(line) < 0;
-            since = transition(since, behind, checkpoint.at(), type, c, itemId, alerts);
+            since = transition(since, behind, checkpoint.at(), type, c, itemId, null, alerts);
         }
-        if (since != null) {
-            alerts.add(new Alert(type, c.campaignId(), itemId, since, null));
-        }
+        stillActive(since, type, c, itemId, null, alerts);
     }
 
     /** Records a resolved alert when the condition clears; returns the new fire time (null when clear). */
     private static Long transition(Long since, boolean condition, long at, AlertType type, CampaignDefinition c,
-            String itemId, List<Alert> alerts) {
+            String itemId, String channel, List<Alert> alerts) {
         if (condition && since == null) {
             return at;
         }
         if (!condition && since != null) {
-            alerts.add(new Alert(type, c.campaignId(), itemId, since, at));
+            alerts.add(new Alert(type, c.campaignId(), itemId, channel, since, at));
             return null;
         }
         return since;
+    }
+
+    /** An alert still firing after its last evaluation is listed unresolved. */
+    private static void stillActive(Long since, AlertType type, CampaignDefinition c, String itemId, String channel,
+            List<Alert> alerts) {
+        if (since != null) {
+            alerts.add(new Alert(type, c.campaignId(), itemId, channel, since, null));
+        }
+    }
+
+    // ---- early-warning alerts (docs/alerts.md, "Early-warning alerts: windows and thresholds") ----
+
+    /**
+     * STOCK_ETA, CONVERSION_DROP and TRAFFIC_DROP at every whole-minute boundary {@code start <= E <= end}, each
+     * window ending at E and holding the campaign's events with {@code ts < E} (a window reaching back before the
+     * start holds only the campaign's events, but the sell rate still divides by the whole window).
+     */
+    private static void earlyWarningAlerts(CampaignDefinition c, CampaignResult r, List<Alert> alerts) {
+        AlertThresholds t = c.alerts();
+        List<Long> boundaries = new ArrayList<>();
+        for (long e = ceilMinute(c.start()); e <= c.end(); e += MINUTE) {
+            boundaries.add(e);
+        }
+        for (String itemId : r.items.keySet()) {
+            TreeMap<Long, ItemMinute> minutes = r.itemMinutes.getOrDefault(itemId, new TreeMap<>());
+            TreeMap<Long, Long> stock = r.stockAfter.getOrDefault(itemId, new TreeMap<>());
+            Long etaSince = null;
+            Long conversionSince = null;
+            for (long e : boundaries) {
+                if (t.stockEtaEnabled()) {
+                    etaSince = transition(etaSince, stockRunsOutWithinHorizon(t, minutes, stock, e), e,
+                            AlertType.STOCK_ETA, c, itemId, null, alerts);
+                }
+                if (t.conversionDropEnabled()) {
+                    conversionSince = transition(conversionSince, conversionDropped(t, minutes, e), e,
+                            AlertType.CONVERSION_DROP, c, itemId, null, alerts);
+                }
+            }
+            stillActive(etaSince, AlertType.STOCK_ETA, c, itemId, null, alerts);
+            stillActive(conversionSince, AlertType.CONVERSION_DROP, c, itemId, null, alerts);
+        }
+        if (!t.trafficDropEnabled()) {
+            return;
+        }
+        TreeMap<Long, Long> campaignPv = new TreeMap<>();
+        r.minutes.forEach((minute, m) -> campaignPv.put(minute, m.pv()));
+        trafficDropAlerts(c, null, campaignPv, boundaries, alerts);
+        r.channelMinutePv.forEach((channel, pv) -> trafficDropAlerts(c, channel, pv, boundaries, alerts));
+    }
+
+    /** At the window's sell rate {@code u / W}, the stock lasts at most the horizon: {@code stock x W <= H x u}. */
+    private static boolean stockRunsOutWithinHorizon(AlertThresholds t, TreeMap<Long, ItemMinute> minutes,
+            TreeMap<Long, Long> stockAfter, long e) {
+        Map.Entry<Long, Long> stock = stockAfter.lowerEntry(e); // every stock change with ts < E
+        long window = t.stockEtaWindowMinutes();
+        long units = sum(minutes, e - window * MINUTE, e).units();
+        if (stock == null || units <= 0) {
+            return false;
+        }
+        return BigInteger.valueOf(stock.getValue()).multiply(BigInteger.valueOf(window))
+                .compareTo(BigInteger.valueOf(t.stockEtaHorizonMinutes()).multiply(BigInteger.valueOf(units))) <= 0;
+    }
+
+    /** Paid orders per pv, recent window against the campaign before it: {@code o_r x p_b < (1 - d) x o_b x p_r}. */
+    private static boolean conversionDropped(AlertThresholds t, TreeMap<Long, ItemMinute> minutes, long e) {
+        long recentFrom = e - t.conversionWindowMinutes() * MINUTE;
+        ItemMinute recent = sum(minutes, recentFrom, e);
+        ItemMinute baseline = sum(minutes, Long.MIN_VALUE, recentFrom);
+        if (recent.pv() < t.conversionMinPv() || baseline.pv() < t.conversionMinPv() || baseline.orders() <= 0) {
+            return false;
+        }
+        BigDecimal recentSide = BigDecimal.valueOf(recent.orders()).multiply(BigDecimal.valueOf(baseline.pv()));
+        BigDecimal baselineSide = BigDecimal.ONE.subtract(t.conversionDrop())
+                .multiply(BigDecimal.valueOf(baseline.orders())).multiply(BigDecimal.valueOf(recent.pv()));
+        return recentSide.compareTo(baselineSide) < 0;
+    }
+
+    /** The campaign's ({@code channel} null) or one channel's TRAFFIC_DROP over every boundary. */
+    private static void trafficDropAlerts(CampaignDefinition c, String channel, TreeMap<Long, Long> pvByMinute,
+            List<Long> boundaries, List<Alert> alerts) {
+        AlertThresholds t = c.alerts();
+        long baselineMinutes = t.trafficBaselineMinutes();
+        Long since = null;
+        for (long e : boundaries) {
+            long baselineFrom = e - (baselineMinutes + 1) * MINUTE;
+            if (baselineFrom < c.start()) {
+                continue; // the minute and its baseline must lie inside the campaign
+            }
+            long lastMinute = sumPv(pvByMinute, e - MINUTE, e);
+            long baseline = sumPv(pvByMinute, baselineFrom, e - MINUTE);
+            BigDecimal minimum =
+                    BigDecimal.valueOf(baselineMinutes).multiply(BigDecimal.valueOf(t.trafficMinPvPerMinute()));
+            BigDecimal lastSide = BigDecimal.valueOf(lastMinute).multiply(BigDecimal.valueOf(baselineMinutes));
+            BigDecimal baselineSide = BigDecimal.ONE.subtract(t.trafficDrop()).multiply(BigDecimal.valueOf(baseline));
+            boolean dropped = BigDecimal.valueOf(baseline).compareTo(minimum) >= 0
+                    && lastSide.compareTo(baselineSide) < 0;
+            since = transition(since, dropped, e, AlertType.TRAFFIC_DROP, c, null, channel, alerts);
+        }
+        stillActive(since, AlertType.TRAFFIC_DROP, c, null, channel, alerts);
+    }
+
+    /** Counts of the minutes {@code m} with {@code from <= m < to} (whole minutes, so the events with ts in it). */
+    private static ItemMinute sum(TreeMap<Long, ItemMinute> minutes, long from, long to) {
+        ItemMinute total = new ItemMinute(0, 0, 0);
+        for (ItemMinute m : minutes.subMap(from, true, to, false).values()) {
+            total = total.plus(m);
+        }
+        return total;
+    }
+
+    private static long sumPv(TreeMap<Long, Long> minutes, long from, long to) {
+        return minutes.subMap(from, true, to, false).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static void addItemMinute(CampaignResult r, String itemId, long ts, ItemMinute counts) {
+        r.itemMinutes.computeIfAbsent(itemId, k -> new TreeMap<>()).merge(minuteOf(ts), counts, ItemMinute::plus);
+    }
+
+    /**
+     * The label a click counts under, written here from docs/metrics.md: its channel, or "other" when the campaign
+     * lists its channels and this one is not listed ("unknown" stays "unknown").
+     */
+    static String channelLabel(CampaignDefinition c, String channel) {
+        if (c.channels().isEmpty() || c.channels().contains(channel) || "unknown".equals(channel)) {
+            return channel;
+        }
+        return "other";
+    }
+
+    static long minuteOf(long ts) {
+        return Math.floorDiv(ts, MINUTE) * MINUTE;
+    }
+
+    private static long ceilMinute(long ts) {
+        return -Math.floorDiv(-ts, MINUTE) * MINUTE;
     }
 
     /** The earlier of two order events in event-time order (ties: status order), ignoring nulls. */

@@ -67,6 +67,34 @@ public final class SaleScenario {
         return s;
     }
 
+    /**
+     * An empty sale for a test to build event by event with {@link #click}, {@link #paidOrder} and
+     * {@link #inventory}: the events are exactly the ones added, and their lines still carry the feed's duplicates
+     * and disorder within {@link #MAX_DISORDER_MILLIS}.
+     */
+    public static SaleScenario constructed(long seed) {
+        return new SaleScenario(seed);
+    }
+
+    /** A click; a null channel is left out of the record, and then counts as "unknown". */
+    public SaleScenario click(String eventId, long ts, String userId, String itemId, String channel) {
+        addClick(new ClickEvent(eventId, ts, userId, itemId, channel == null ? "unknown" : channel), channel == null);
+        return this;
+    }
+
+    /** An order created at {@code created} and paid at {@code paid} (created reserves stock, paid counts). */
+    public SaleScenario paidOrder(String orderId, long created, long paid, String userId, OrderLine... lines) {
+        addOrder(new OrderEvent(orderId, created, userId, OrderStatus.CREATED, lines));
+        addOrder(new OrderEvent(orderId, paid, userId, OrderStatus.PAID, lines));
+        return this;
+    }
+
+    /** A warehouse stock snapshot. */
+    public SaleScenario inventory(long ts, String itemId, long stock) {
+        addInventory(new InventoryEvent(ts, itemId, stock));
+        return this;
+    }
+
     private void build(int scale) {
         int users = 30 * scale;
         int items = 200;
@@ -76,8 +104,8 @@ public final class SaleScenario {
         for (int i = 0; i < 10 * scale; i++) {
             long ts = between(from, to);
             String channel = channels[random.nextInt(channels.length)];
-            clicks.add(new ClickEvent("c-" + i, ts, user(users), item(items), channel == null ? "unknown" : channel));
-            emit(StreamKind.CLICK, ts, clickJson(clicks.get(clicks.size() - 1), channel == null));
+            addClick(new ClickEvent("c-" + i, ts, user(users), item(items), channel == null ? "unknown" : channel),
+                    channel == null);
         }
         for (int i = 0; i < 2 * scale; i++) {
             long ts = between(from, to);
@@ -93,11 +121,7 @@ public final class SaleScenario {
         for (long t = START; t < to; t += 20 * MINUTE) {
             for (int k = 0; k < 20; k++) {
                 long ts = t + random.nextInt(60_000);
-                InventoryEvent e = new InventoryEvent(ts, "sku-" + k, random.nextInt(120));
-                inventory.add(e);
-                emit(StreamKind.INVENTORY, ts, String.format("{\"ts\":\"%s\",\"item_id\":\"%s\",\"stock\":%d}",
-                        java.time.Instant.ofEpochMilli(ts).atOffset(java.time.ZoneOffset.ofHours(8)), e.itemId(),
-                        e.stock()));
+                addInventory(new InventoryEvent(ts, "sku-" + k, random.nextInt(120)));
             }
         }
         addMalformed(Math.max(5, scale / 10));
@@ -137,6 +161,18 @@ public final class SaleScenario {
             // A refund for an order that was never paid must not count.
             addOrder(new OrderEvent(orderId, created + 1_000, userId, OrderStatus.REFUNDED, lines));
         }
+    }
+
+    private void addClick(ClickEvent c, boolean omitChannel) {
+        clicks.add(c);
+        emit(StreamKind.CLICK, c.ts(), clickJson(c, omitChannel));
+    }
+
+    private void addInventory(InventoryEvent e) {
+        inventory.add(e);
+        emit(StreamKind.INVENTORY, e.ts(), String.format("{\"ts\":\"%s\",\"item_id\":\"%s\",\"stock\":%d}",
+                java.time.Instant.ofEpochMilli(e.ts()).atOffset(java.time.ZoneOffset.ofHours(8)), e.itemId(),
+                e.stock()));
     }
 
     private void addOrder(OrderEvent e) {
