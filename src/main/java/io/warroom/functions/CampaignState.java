@@ -15,6 +15,8 @@ public class CampaignState extends ThrottledEmission {
     public long lastCheckpointAt = ItemState.INACTIVE;
     public long behindSince = ItemState.INACTIVE;
     public long trafficDropSince = ItemState.INACTIVE;
+    /** While TRAFFIC_DROP is active: the baseline pv it fired against. */
+    public long trafficBaselinePv;
 
     public CampaignState() {}
 }

@@ -227,34 +227,42 @@ public final class CampaignStatsFunction
         if (baselineFrom < campaign.start()) {
             return;
         }
+        // While an alert is active, traffic is judged against the baseline it fired against: a lasting outage
+        // would otherwise slide into the baseline and resolve itself.
         long pv = minutePv(minute);
-        long baselinePv = 0;
-        for (long m = baselineFrom; m < minute; m += MINUTE) {
-            baselinePv += minutePv(m);
+        long baseline = st.trafficDropSince != ItemState.INACTIVE ? st.trafficBaselinePv : 0;
+        for (long m = baselineFrom; m < minute && st.trafficDropSince == ItemState.INACTIVE; m += MINUTE) {
+            baseline += minutePv(m);
         }
-        long baseline = baselinePv;
-        st.trafficDropSince = AlertTransitions.update(st.trafficDropSince,
-                EarlyWarnings.trafficDropped(thresholds, pv, baseline), boundary, AlertType.TRAFFIC_DROP,
+        long campaignBaseline = baseline;
+        long since = AlertTransitions.update(st.trafficDropSince,
+                EarlyWarnings.trafficDropped(thresholds, pv, campaignBaseline), boundary, AlertType.TRAFFIC_DROP,
                 campaign.campaignId(), null,
-                () -> EarlyWarnings.describeTraffic(thresholds, campaign.campaignId(), pv, baseline),
+                () -> EarlyWarnings.describeTraffic(thresholds, campaign.campaignId(), pv, campaignBaseline),
                 alert -> ctx.output(ALERTS, alert));
+        if (st.trafficDropSince == ItemState.INACTIVE) {
+            st.trafficBaselinePv = campaignBaseline;
+        }
+        st.trafficDropSince = since;
         for (Map.Entry<String, ChannelTotals> entry : channels.entries()) {
             String channel = entry.getKey();
             ChannelTotals totals = entry.getValue();
             long channelPv = totals.minutePv(minute);
-            long channelBaseline = 0;
-            for (long m = baselineFrom; m < minute; m += MINUTE) {
+            boolean active = totals.trafficDropSince != ItemState.INACTIVE;
+            long channelBaseline = active ? totals.trafficBaselinePv : 0;
+            for (long m = baselineFrom; m < minute && !active; m += MINUTE) {
                 channelBaseline += totals.minutePv(m);
             }
             long channelBaselinePv = channelBaseline;
-            long since = AlertTransitions.update(totals.trafficDropSince,
+            long channelSince = AlertTransitions.update(totals.trafficDropSince,
                     EarlyWarnings.trafficDropped(thresholds, channelPv, channelBaselinePv), boundary,
                     AlertType.TRAFFIC_DROP, campaign.campaignId(), null, channel,
                     () -> EarlyWarnings.describeTraffic(thresholds, campaign.campaignId() + " channel " + channel,
                             channelPv, channelBaselinePv),
                     alert -> ctx.output(ALERTS, alert));
-            if (since != totals.trafficDropSince) {
-                totals.trafficDropSince = since;
+            if (channelSince != totals.trafficDropSince) {
+                totals.trafficDropSince = channelSince;
+                totals.trafficBaselinePv = channelBaselinePv;
                 channels.put(channel, totals);
             }
         }

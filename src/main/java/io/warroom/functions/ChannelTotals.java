@@ -17,6 +17,8 @@ public class ChannelTotals {
     public long[] recentPv;
     public long[] recentMinute;
     public long trafficDropSince = ItemState.INACTIVE;
+    /** While TRAFFIC_DROP is active: the baseline pv it fired against. */
+    public long trafficBaselinePv;
 
     public ChannelTotals() {}
 

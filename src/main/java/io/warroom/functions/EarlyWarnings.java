@@ -52,11 +52,13 @@ final class EarlyWarnings {
 
     static AlertTransitions.Description describeConversion(
             AlertThresholds t, String itemId, long recentPv, long recentOrders, long baselinePv, long baselineOrders) {
-        String recent = percent(recentOrders, recentPv);
-        String baseline = percent(baselineOrders, baselinePv);
+        String recent = percent(BigDecimal.valueOf(recentOrders), recentPv);
+        String baseline = percent(BigDecimal.valueOf(baselineOrders), baselinePv);
+        String limit = percent(BigDecimal.ONE.subtract(t.conversionDrop()).multiply(BigDecimal.valueOf(baselineOrders)),
+                baselinePv);
         return new AlertTransitions.Description(itemId + ": conversion " + recent + " over the last "
                 + t.conversionWindowMinutes() + " min (" + recentOrders + " orders / " + recentPv + " pv) against "
-                + baseline + " earlier in the sale", recent, baseline);
+                + baseline + " earlier in the sale; alert below " + limit, recent, limit);
     }
 
     /** The minute's pv more than {@code drop} below the baseline's average: {@code p x B < (1 - drop) x p_b}. */
@@ -73,9 +75,11 @@ final class EarlyWarnings {
             AlertThresholds t, String subject, long minutePv, long baselinePv) {
         BigDecimal average = BigDecimal.valueOf(baselinePv)
                 .divide(BigDecimal.valueOf(t.trafficBaselineMinutes()), 1, RoundingMode.HALF_UP);
+        BigDecimal limit = BigDecimal.ONE.subtract(t.trafficDrop()).multiply(BigDecimal.valueOf(baselinePv))
+                .divide(BigDecimal.valueOf(t.trafficBaselineMinutes()), 1, RoundingMode.HALF_UP);
         return new AlertTransitions.Description(subject + ": " + minutePv + " pv in the last minute against "
-                + average.toPlainString() + " per minute over the " + t.trafficBaselineMinutes() + " minutes before",
-                Long.toString(minutePv), average.toPlainString());
+                + average.toPlainString() + " per minute in the baseline; alert below " + limit.toPlainString(),
+                Long.toString(minutePv), limit.toPlainString());
     }
 
     /** {@code value < (1 - drop) x reference}, exactly. */
@@ -83,11 +87,11 @@ final class EarlyWarnings {
         return value.compareTo(BigDecimal.ONE.subtract(drop).multiply(reference)) < 0;
     }
 
-    private static String percent(long part, long whole) {
+    private static String percent(BigDecimal part, long whole) {
         if (whole == 0) {
             return "-";
         }
-        return BigDecimal.valueOf(part).multiply(BigDecimal.valueOf(100))
+        return part.multiply(BigDecimal.valueOf(100))
                 .divide(BigDecimal.valueOf(whole), 2, RoundingMode.HALF_UP).toPlainString() + "%";
     }
 }

@@ -25,6 +25,8 @@ public class ItemState extends ThrottledEmission {
     public long behindSince = INACTIVE;
     public long stockEtaSince = INACTIVE;
     public long conversionDropSince = INACTIVE;
+    /** The last minute boundary evaluated: each is evaluated once, in order. */
+    public long lastBoundary = INACTIVE;
     /** Per-minute counts are kept from this minute on; older ones only count in the totals. */
     public long recentFrom = INACTIVE;
 

@@ -197,7 +197,8 @@ public final class ItemStatsFunction
         boolean changed = applyStock(timestamp, st, campaign, itemId, ctx);
         changed |= evaluateCheckpoints(timestamp, st, atBoundary, itemId, ctx);
         long boundary = timestamp + 1;
-        if (boundary % MINUTE == 0 && boundary <= campaign.end()) {
+        if (boundary % MINUTE == 0 && boundary <= campaign.end() && boundary > st.lastBoundary) {
+            st.lastBoundary = boundary;
             evaluateMinuteBoundary(boundary, st, atBoundary, itemId, ctx);
         }
         if (timestamp >= settings.releaseTime(campaign.end())) {
@@ -259,7 +260,9 @@ public final class ItemStatsFunction
         ItemMinute minute = recentMinutes.get(minuteStart);
         if (minute == null) {
             minute = new ItemMinute();
-            if (minuteStart + MINUTE <= campaign.end()) {
+            // A late event's boundary has passed: it was evaluated (or had nothing to evaluate) and stays so.
+            if (minuteStart + MINUTE <= campaign.end()
+                    && minuteStart + MINUTE - 1 > ctx.timerService().currentWatermark()) {
                 ctx.timerService().registerEventTimeTimer(minuteStart + MINUTE - 1);
             }
         }

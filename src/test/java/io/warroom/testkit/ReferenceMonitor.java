@@ -359,19 +359,24 @@ public final class ReferenceMonitor {
         AlertThresholds t = c.alerts();
         long baselineMinutes = t.trafficBaselineMinutes();
         Long since = null;
+        long baselineAtFire = 0;
         for (long e : boundaries) {
             long baselineFrom = e - (baselineMinutes + 1) * MINUTE;
             if (baselineFrom < c.start()) {
                 continue; // the minute and its baseline must lie inside the campaign
             }
             long lastMinute = sumPv(pvByMinute, e - MINUTE, e);
-            long baseline = sumPv(pvByMinute, baselineFrom, e - MINUTE);
+            // While the alert is active, traffic is judged against the baseline it fired against.
+            long baseline = since != null ? baselineAtFire : sumPv(pvByMinute, baselineFrom, e - MINUTE);
             BigDecimal minimum =
                     BigDecimal.valueOf(baselineMinutes).multiply(BigDecimal.valueOf(t.trafficMinPvPerMinute()));
             BigDecimal lastSide = BigDecimal.valueOf(lastMinute).multiply(BigDecimal.valueOf(baselineMinutes));
             BigDecimal baselineSide = BigDecimal.ONE.subtract(t.trafficDrop()).multiply(BigDecimal.valueOf(baseline));
             boolean dropped = BigDecimal.valueOf(baseline).compareTo(minimum) >= 0
                     && lastSide.compareTo(baselineSide) < 0;
+            if (since == null && dropped) {
+                baselineAtFire = baseline;
+            }
             since = transition(since, dropped, e, AlertType.TRAFFIC_DROP, c, null, channel, alerts);
         }
         stillActive(since, AlertType.TRAFFIC_DROP, c, null, channel, alerts);
