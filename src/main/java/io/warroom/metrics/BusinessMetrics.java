@@ -58,7 +58,8 @@ final class BusinessMetrics {
             for (CampaignVersion version : versions) {
                 listed.addAll(version.definition().items().keySet());
             }
-            campaigns.put(campaignId, new CampaignView(campaignId, listed));
+            campaigns.put(campaignId, new CampaignView(campaignId, listed,
+                    versions.get(versions.size() - 1).definition().gmvTargetCents()));
         });
     }
 
@@ -74,7 +75,7 @@ final class BusinessMetrics {
 
     /** A campaign pushed while the job runs gets its gauges with its first output (its listed items unwatched). */
     private CampaignView view(String campaignId) {
-        return campaigns.computeIfAbsent(campaignId, id -> new CampaignView(id, Set.of()));
+        return campaigns.computeIfAbsent(campaignId, id -> new CampaignView(id, Set.of(), 0));
     }
 
     /** The gauges of one campaign, and the state they are computed from. */
@@ -92,7 +93,7 @@ final class BusinessMetrics {
         private long nextTopRefresh;
         private long topThresholdCents = Long.MAX_VALUE;
 
-        CampaignView(String campaignId, Set<String> listedItems) {
+        CampaignView(String campaignId, Set<String> listedItems, long initialTargetCents) {
             this.group = root.addGroup("campaign", campaignId);
             longGauge("gmv_cents", () -> latest == null ? 0 : latest.gmvCents());
             longGauge("refunded_cents", () -> latest == null ? 0 : latest.refundedCents());
@@ -103,7 +104,7 @@ final class BusinessMetrics {
             longGauge("pv", () -> latest == null ? 0 : latest.pv());
             longGauge("carts", () -> latest == null ? 0 : latest.carts());
             group.gauge("conversion", (Gauge<Double>) () -> latest == null ? 0.0 : latest.conversion());
-            longGauge("gmv_target_cents", () -> latest == null ? 0 : latest.gmvTargetCents());
+            longGauge("gmv_target_cents", () -> latest == null ? initialTargetCents : latest.gmvTargetCents());
             longGauge("gmv_planned_cents", () -> latest == null ? 0 : latest.plannedGmvCents());
             longGauge("gmv_per_minute_cents", () -> lastCompleteMinute.gmvCents());
             longGauge("orders_per_minute", () -> lastCompleteMinute.orders());

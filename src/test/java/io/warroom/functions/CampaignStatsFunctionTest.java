@@ -1,15 +1,15 @@
 package io.warroom.functions;
 
+import io.warroom.config.CampaignTimeline;
+import io.warroom.model.CampaignUpdate;
+import io.warroom.config.CampaignDefinition;
+import io.warroom.config.CampaignConfigException;
+
 import static io.warroom.testkit.TestTimes.at;
 import static io.warroom.testkit.TestTimes.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.warroom.config.CampaignCatalog;
-import io.warroom.config.CampaignDefinition;
-import io.warroom.config.CampaignTimeline;
-import io.warroom.model.CampaignUpdate;
-import io.warroom.config.CampaignConfigException;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
@@ -21,6 +21,7 @@ import io.warroom.model.MinuteStats;
 import io.warroom.model.PacingStatus;
 import io.warroom.testkit.KeyedHarness;
 import io.warroom.testkit.TestCampaigns;
+import io.warroom.testkit.TestTimes;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -32,6 +33,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Campaign c1 plans 1000.00 by its end with a 10% tolerance: 250.00 by 10:30 (shortfall below 225.00), 500.00 by
  * 11:00 (below 450.00) and 1000.00 by 12:00 (below 900.00).
+ *
+ * <p>TRAFFIC_DROP tests mostly use {@link TestCampaigns#TRAFFIC_WATCHED}: a minute is a drop when its pv is below
+ * half the average of the 3 minutes before it, and those had at least 30 pv; so the first evaluation is at 10:04.
  */
 class CampaignStatsFunctionTest {
     private static final String CAMPAIGN = "c1";
@@ -53,8 +57,7 @@ class CampaignStatsFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = KeyedHarness.open(new CampaignStatsFunction(CampaignTimeline.of(catalog()), SETTINGS), CampaignDelta::campaignId);
-        processingTime = 0;
+        open(TestCampaigns.PACED);
     }
 
     @AfterEach
@@ -64,14 +67,14 @@ class CampaignStatsFunctionTest {
 
     @Test
     void sumsTheDeltasOfSeveralShards() throws Exception {
-        push(delta(3).gmv(5000, 0, 0).orders(2).units(3).pv(10).carts(2).uv(4).buyers(2)
+        push(delta(3).gmv(5000).orders(2).units(3).pv(10).carts(2).uv(4).buyers(2)
                 .minutes(new MinuteStats(MINUTE_5, 5000, 2, 10))
                 .channels(new ChannelStats("app", 4, 10)));
-        push(delta(5).gmv(3000, 0, 0).refunded(1000).orders(1).units(1).pv(5).carts(1).uv(3).buyers(1)
+        push(delta(5).gmv(3000).refunded(1000).orders(1).units(1).pv(5).carts(1).uv(3).buyers(1)
                 .minutes(new MinuteStats(MINUTE_5, 3000, 1, 5))
                 .channels(new ChannelStats("app", 2, 3), new ChannelStats("web", 1, 2)));
         // Shard 3 again: its uv, buyers and channel uv are new estimates that replace the old ones.
-        push(delta(3).gmv(2000, 0, 0).orders(1).units(1).pv(2).uv(5).buyers(3)
+        push(delta(3).gmv(2000).orders(1).units(1).pv(2).uv(5).buyers(3)
                 .minutes(new MinuteStats(MINUTE_6, 2000, 1, 2))
                 .channels(new ChannelStats("app", 5, 2)));
 
@@ -82,6 +85,8 @@ class CampaignStatsFunctionTest {
                 .pacing(notYet(FIRST_CHECKPOINT, 25000, 10000), notYet(SECOND_CHECKPOINT, 50000, 10000),
                         notYet(THIRD_CHECKPOINT, 100000, 10000)));
     }
+
+    // --- TARGET_SHORTFALL at pacing checkpoints
 
     @Test
     void aCampaignWithoutSalesFallsShortAtItsFirstCheckpoint() throws Exception {
@@ -106,7 +111,7 @@ class CampaignStatsFunctionTest {
 
     @Test
     void gmvExactlyOnTheShortfallLineIsNotBehind() throws Exception {
-        push(delta(1).gmv(22500, 0, 0).orders(1).units(1).buyers(1));
+        push(delta(1).paid(MINUTE_5, 22500).buyers(1));
         harness.processWatermark(FIRST_CHECKPOINT - 1);
 
         assertThat(alerts()).isEmpty();
@@ -120,7 +125,7 @@ class CampaignStatsFunctionTest {
 
     @Test
     void oneCentBelowTheShortfallLineIsBehind() throws Exception {
-        push(delta(1).gmv(22499, 0, 0).orders(1).units(1).buyers(1));
+        push(delta(1).paid(MINUTE_5, 22499).buyers(1));
         harness.processWatermark(FIRST_CHECKPOINT - 1);
 
         assertThat(alerts()).extracting(AlertEvent::state, AlertEvent::observed, AlertEvent::threshold)
@@ -128,13 +133,20 @@ class CampaignStatsFunctionTest {
     }
 
     @Test
-    void onlyGmvOfEventsBeforeTheCheckpointCounts() throws Exception {
-        // 300.00 in the segment after the first checkpoint would be plenty, but it came too late for it.
-        push(delta(1).gmv(0, 30000, 0).orders(1).units(1).buyers(1));
+    void gmvBeforeACheckpointExcludesTheMinutesFromTheCheckpointOn() throws Exception {
+        // 300.00 in the checkpoint's own minute would be plenty, but it is not before the checkpoint. It is already
+        // here (ahead of the watermark), so the campaign must subtract it from the total.
+        push(delta(1).paid(FIRST_CHECKPOINT - minutes(1), 10000).paid(FIRST_CHECKPOINT, 30000).buyers(2));
         harness.processWatermark(FIRST_CHECKPOINT - 1);
 
         assertThat(alerts()).extracting(AlertEvent::state, AlertEvent::observed)
-                .containsExactly(tuple(AlertEvent.State.FIRED, "0.00"));
+                .containsExactly(tuple(AlertEvent.State.FIRED, "100.00"));
+        assertThat(drainStats()).last().extracting(CampaignStats::pacing).usingRecursiveComparison().isEqualTo(
+                new PacingStatus[] {
+                    behind(FIRST_CHECKPOINT, 25000, 10000),
+                    notYet(SECOND_CHECKPOINT, 50000, 40000),
+                    notYet(THIRD_CHECKPOINT, 100000, 40000)
+                });
     }
 
     @Test
@@ -144,7 +156,7 @@ class CampaignStatsFunctionTest {
         AlertEvent fired = alerts().get(0);
         drainStats();
 
-        push(delta(2).gmv(0, 45000, 0).orders(3).units(3).buyers(3));
+        push(delta(2).paid(FIRST_CHECKPOINT + minutes(10), 45000).buyers(1));
         harness.processWatermark(SECOND_CHECKPOINT - 1);
 
         assertThat(alerts()).containsExactly(fired, AlertEvent.resolved(AlertType.TARGET_SHORTFALL, CAMPAIGN, null,
@@ -152,7 +164,8 @@ class CampaignStatsFunctionTest {
                 "c1: gmv 450.00 by 2026-11-11T11:00:00Z against a plan of 500.00 (shortfall below 450.00)",
                 "450.00", "450.00"));
         assertStats(drainStats(), expected()
-                .gmv(45000).orders(3).units(3).buyers(3).watermark(SECOND_CHECKPOINT - 1)
+                .gmv(45000).orders(1).units(1).buyers(1).watermark(SECOND_CHECKPOINT - 1)
+                .minutes(new MinuteStats(FIRST_CHECKPOINT + minutes(10), 45000, 1, 0))
                 .pacing(behind(FIRST_CHECKPOINT, 25000, 0), onTrack(SECOND_CHECKPOINT, 50000, 45000),
                         notYet(THIRD_CHECKPOINT, 100000, 45000)));
     }
@@ -173,15 +186,179 @@ class CampaignStatsFunctionTest {
     }
 
     @Test
+    void anEvaluatedCheckpointKeepsItsOutcomeWhileLateGmvStillAddsToItsGmvBefore() throws Exception {
+        push(CampaignDelta.bootstrap(CAMPAIGN));
+        harness.processWatermark(FIRST_CHECKPOINT - 1);
+        AlertEvent fired = alerts().get(0);
+        drainStats();
+
+        // Later than the out-of-orderness bound: it counts, but the checkpoint is not evaluated again.
+        push(delta(1).paid(FIRST_CHECKPOINT - minutes(2), 30000).buyers(1));
+
+        assertThat(flush()).last().extracting(CampaignStats::pacing).usingRecursiveComparison().isEqualTo(
+                new PacingStatus[] {
+                    behind(FIRST_CHECKPOINT, 25000, 30000),
+                    notYet(SECOND_CHECKPOINT, 50000, 30000),
+                    notYet(THIRD_CHECKPOINT, 100000, 30000)
+                });
+        assertThat(alerts()).containsExactly(fired);
+    }
+
+    // --- TRAFFIC_DROP at minute boundaries
+
+    @Test
+    void trafficDropFiresAtTheBoundaryEndingAMinuteBelowTheLineNotOneBoundaryEarlier() throws Exception {
+        open(TestCampaigns.TRAFFIC_WATCHED);
+        // 10:05 has 49 pv against 100 a minute before it: 49 x 3 < 0.5 x 300.
+        push(delta(1).pvPerMinute(START, 100, 100, 100, 100, 100, 49));
+
+        harness.processWatermark(START + minutes(6) - 2);
+        assertThat(alerts()).isEmpty();
+
+        harness.processWatermark(START + minutes(6) - 1);
+
+        assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.TRAFFIC_DROP, CAMPAIGN, null, null,
+                START + minutes(6),
+                "c1: 49 pv in the last minute against 100.0 per minute in the baseline; alert below 50.0", "49", "50.0"));
+    }
+
+    @Test
+    void trafficDropResolvesAtTheBoundaryEndingAMinuteWithTrafficBack() throws Exception {
+        open(TestCampaigns.TRAFFIC_WATCHED);
+        push(delta(1).pvPerMinute(START, 100, 100, 100, 100, 100, 49, 100));
+        harness.processWatermark(START + minutes(7) - 2);
+        AlertEvent fired = alerts().get(0);
+
+        harness.processWatermark(START + minutes(7) - 1);
+
+        // Judged against the baseline it fired against (10:02 to 10:04, 100 a minute), not one holding the drop.
+        assertThat(alerts()).containsExactly(fired, AlertEvent.resolved(AlertType.TRAFFIC_DROP, CAMPAIGN, null, null,
+                START + minutes(6), START + minutes(7),
+                "c1: 100 pv in the last minute against 100.0 per minute in the baseline; alert below 50.0", "100",
+                "50.0"));
+    }
+
+    @Test
+    void aLastingTrafficDropStaysActiveAgainstTheBaselineItFiredAgainst() throws Exception {
+        open(TestCampaigns.TRAFFIC_WATCHED);
+        // Traffic stops at 10:05 for good: a sliding baseline would empty out and resolve the alert by itself.
+        push(delta(1).pvPerMinute(START, 100, 100, 100, 100, 100, 0, 0, 0, 0, 0, 0));
+
+        harness.processWatermark(START + minutes(11) - 1);
+
+        assertThat(alerts()).extracting(AlertEvent::state).containsExactly(AlertEvent.State.FIRED);
+    }
+
+    @Test
+    void aMinuteExactlyOnTheDropLineIsNotADrop() throws Exception {
+        open(TestCampaigns.TRAFFIC_WATCHED);
+        // 50 x 3 = 0.5 x 300: on the line (one pv less is a drop, see above).
+        push(delta(1).pvPerMinute(START, 100, 100, 100, 100, 100, 50));
+
+        harness.processWatermark(START + minutes(6) - 1);
+
+        assertThat(alerts()).isEmpty();
+    }
+
+    @Test
+    void trafficIsFirstEvaluatedBaselineMinutesPlusOneWholeMinutesAfterTheStart() throws Exception {
+        open(TestCampaigns.TRAFFIC_WATCHED);
+        // At 10:03 the empty minute 10:02 would be a drop, but its baseline would start before the campaign.
+        push(delta(1).pvPerMinute(START, 200, 200, 0, 0));
+
+        harness.processWatermark(START + minutes(4) - 2);
+        assertThat(alerts()).isEmpty();
+
+        harness.processWatermark(START + minutes(4) - 1);
+
+        assertThat(alerts()).extracting(AlertEvent::type, AlertEvent::state, AlertEvent::firedAt, AlertEvent::observed)
+                .containsExactly(tuple(AlertType.TRAFFIC_DROP, AlertEvent.State.FIRED, START + minutes(4), "0"));
+    }
+
+    @Test
+    void aBaselineBelowMinPvPerMinuteIsNeverADrop() throws Exception {
+        open(TestCampaigns.TRAFFIC_WATCHED);
+        // 10:02 to 10:04 had 29 pv, one short of 3 x 10: an empty 10:05 says nothing.
+        push(delta(1).pvPerMinute(START, 10, 10, 10, 10, 9, 0));
+
+        harness.processWatermark(START + minutes(6) - 1);
+
+        assertThat(alerts()).isEmpty();
+    }
+
+    @Test
+    void aChannelsTrafficDropFiresForThatChannelAlone() throws Exception {
+        open(TestCampaigns.TRAFFIC_WATCHED);
+        // web goes silent at 10:05; app carries on, and so does the campaign as a whole (300 x 3 >= 0.5 x 1200).
+        push(delta(1)
+                .channelPvPerMinute(START, "app", 300, 300, 300, 300, 300, 300)
+                .channelPvPerMinute(START, "web", 100, 100, 100, 100, 100, 0));
+
+        harness.processWatermark(START + minutes(6) - 2);
+        assertThat(alerts()).isEmpty();
+
+        harness.processWatermark(START + minutes(6) - 1);
+
+        assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.TRAFFIC_DROP, CAMPAIGN, null, "web",
+                START + minutes(6),
+                "c1 channel web: 0 pv in the last minute against 100.0 per minute in the baseline; alert below 50.0", "0",
+                "50.0"));
+    }
+
+    @Test
+    void aChannelsTrafficDropResolvesWhenItsTrafficIsBack() throws Exception {
+        open(TestCampaigns.TRAFFIC_WATCHED);
+        push(delta(1)
+                .channelPvPerMinute(START, "app", 300, 300, 300, 300, 300, 300, 300)
+                .channelPvPerMinute(START, "web", 100, 100, 100, 100, 100, 0, 100));
+
+        harness.processWatermark(START + minutes(7) - 1);
+
+        assertThat(alerts()).extracting(AlertEvent::state, AlertEvent::channel, AlertEvent::firedAt,
+                AlertEvent::resolvedAt).containsExactly(
+                        tuple(AlertEvent.State.FIRED, "web", START + minutes(6), null),
+                        tuple(AlertEvent.State.RESOLVED, "web", START + minutes(6), START + minutes(7)));
+    }
+
+    @Test
+    void aDisabledTrafficDropNeverFires() throws Exception {
+        open(TestCampaigns.TRAFFIC_DROP_OFF);
+        push(delta(1)
+                .channelPvPerMinute(START, "app", 100, 100, 100, 100, 100, 0)
+                .channelPvPerMinute(START, "web", 100, 100, 100, 100, 100, 0));
+
+        harness.processWatermark(START + minutes(10) - 1);
+
+        assertThat(alerts()).isEmpty();
+    }
+
+    @Test
+    void withoutAnAlertsBlockTheDefaultsApplyTenBaselineMinutesAndAHundredPvAMinute() throws Exception {
+        // 10:10 has 49 pv against 1000 in the 10 minutes before: 49 x 10 < 0.5 x 1000.
+        push(delta(1).pvPerMinute(START, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 49));
+
+        harness.processWatermark(START + minutes(11) - 2);
+        assertThat(alerts()).isEmpty();
+
+        harness.processWatermark(START + minutes(11) - 1);
+
+        assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.TRAFFIC_DROP, CAMPAIGN, null, null,
+                START + minutes(11),
+                "c1: 49 pv in the last minute against 100.0 per minute in the baseline; alert below 50.0", "49", "50.0"));
+    }
+
+    // --- stats
+
+    @Test
     void periodicStatsCarryOnlyChangedMinutesAndTheClosedStatsCarryThemAll() throws Exception {
-        push(delta(1).gmv(3000, 0, 0).orders(2).units(2).pv(4).uv(2).buyers(2)
+        push(delta(1).gmv(3000).orders(2).units(2).pv(4).uv(2).buyers(2)
                 .minutes(new MinuteStats(MINUTE_5, 1000, 1, 3), new MinuteStats(MINUTE_6, 2000, 1, 1)));
         assertThat(flush()).singleElement().extracting(CampaignStats::minutes).usingRecursiveComparison()
                 .isEqualTo(new MinuteStats[] {
                     new MinuteStats(MINUTE_5, 1000, 1, 3), new MinuteStats(MINUTE_6, 2000, 1, 1)
                 });
 
-        push(delta(2).gmv(500, 0, 0).orders(1).units(1).pv(1).uv(1).buyers(1)
+        push(delta(2).gmv(500).orders(1).units(1).pv(1).uv(1).buyers(1)
                 .minutes(new MinuteStats(MINUTE_6, 500, 1, 1)));
         assertThat(flush()).singleElement().extracting(CampaignStats::minutes).usingRecursiveComparison()
                 .isEqualTo(new MinuteStats[] {new MinuteStats(MINUTE_6, 2500, 2, 2)});
@@ -196,24 +373,32 @@ class CampaignStatsFunctionTest {
 
     @Test
     void closedStatsAreFinalAndEveryTimerAndStateEntryIsReleased() throws Exception {
+        open(TestCampaigns.TRAFFIC_WATCHED);
         push(CampaignDelta.bootstrap(CAMPAIGN));
-        push(delta(1).gmv(20000, 30000, 50000).refunded(500).orders(3).units(4).pv(9).carts(2).uv(3).buyers(3)
-                .minutes(new MinuteStats(MINUTE_5, 100000, 3, 9))
-                .channels(new ChannelStats("app", 3, 9)));
+        push(delta(1)
+                .paid(MINUTE_5, 20000).paid(FIRST_CHECKPOINT + minutes(5), 30000)
+                .paid(SECOND_CHECKPOINT + minutes(5), 50000)
+                .refunded(500).carts(2).uv(3).buyers(3)
+                .channelPvPerMinute(MINUTE_5, "app", 90, 20));
+        // Checkpoint outcomes, minutes, channel minutes and TRAFFIC_DROP (app fell quiet after 10:06) leave state.
         harness.processWatermark(END - 1);
         flush();
         // A shard's final delta, still waiting for its periodic emission when the campaign closes.
-        push(delta(2).pv(1).uv(1).channels(new ChannelStats("web", 1, 1)));
+        push(delta(2).uv(1).channelPvPerMinute(END - minutes(1), "web", 1));
         harness.processWatermark(CLEANUP - 1);
         assertThat(drainStats()).isEmpty();
+        assertThat(KeyedHarness.keyedStateEntries(harness)).isPositive();
 
         harness.processWatermark(CLEANUP);
 
         assertStats(drainStats(), expected()
-                .gmv(100000).refunded(500).orders(3).units(4).pv(10).carts(2).uv(4).buyers(3)
+                .gmv(100000).refunded(500).orders(3).units(3).pv(111).carts(2).uv(4).buyers(3)
                 .watermark(CLEANUP)
-                .minutes(new MinuteStats(MINUTE_5, 100000, 3, 9))
-                .channels(new ChannelStats("app", 3, 9), new ChannelStats("web", 1, 1))
+                .minutes(new MinuteStats(MINUTE_5, 20000, 1, 90), new MinuteStats(MINUTE_6, 0, 0, 20),
+                        new MinuteStats(FIRST_CHECKPOINT + minutes(5), 30000, 1, 0),
+                        new MinuteStats(SECOND_CHECKPOINT + minutes(5), 50000, 1, 0),
+                        new MinuteStats(END - minutes(1), 0, 0, 1))
+                .channels(new ChannelStats("app", 1, 110), new ChannelStats("web", 1, 1))
                 .pacing(behind(FIRST_CHECKPOINT, 25000, 20000), onTrack(SECOND_CHECKPOINT, 50000, 50000),
                         onTrack(THIRD_CHECKPOINT, 100000, 100000))
                 .closed());
@@ -224,6 +409,16 @@ class CampaignStatsFunctionTest {
     }
 
     // --- driving the harness
+
+    /** Opens (or reopens) the function under test on a catalog of one campaign. */
+    private void open(String campaignYaml) throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+        harness = KeyedHarness.open(new CampaignStatsFunction(CampaignTimeline.of(TestCampaigns.catalog(campaignYaml)), SETTINGS),
+                CampaignDelta::campaignId);
+        processingTime = 0;
+    }
 
     private void push(DeltaBuilder delta) throws Exception {
         push(delta.build());
@@ -281,24 +476,22 @@ class CampaignStatsFunctionTest {
         return new DeltaBuilder(shard);
     }
 
-    /** A shard's delta: zero unless said otherwise; gmv is given per pacing segment and totalled. */
+    /**
+     * A shard's delta: zero unless said otherwise. Besides setting fields one by one, {@link #paid} and the pv
+     * helpers add events the way a shard counts them: to the totals and to their minute (and channel).
+     */
     private static final class DeltaBuilder {
         private final int shard;
-        private long refunded, orders, units, pv, carts, uv, buyers;
-        private long[] segments = new long[4];
-        private MinuteStats[] minutes = new MinuteStats[0];
-        private ChannelStats[] channels = new ChannelStats[0];
+        private long gmv, refunded, orders, units, pv, carts, uv, buyers;
+        private final List<MinuteStats> minutes = new ArrayList<>();
+        private final List<ChannelStats> channels = new ArrayList<>();
+        private final List<ChannelMinute> channelMinutes = new ArrayList<>();
 
         DeltaBuilder(int shard) {
             this.shard = shard;
         }
 
-        /** Paid gmv before the first checkpoint, before the second, before the third (the end). */
-        DeltaBuilder gmv(long beforeFirst, long beforeSecond, long beforeThird) {
-            segments = new long[] {beforeFirst, beforeSecond, beforeThird, 0};
-            return this;
-        }
-
+        DeltaBuilder gmv(long cents) { gmv = cents; return this; }
         DeltaBuilder refunded(long cents) { refunded = cents; return this; }
         DeltaBuilder orders(long n) { orders = n; return this; }
         DeltaBuilder units(long n) { units = n; return this; }
@@ -306,16 +499,46 @@ class CampaignStatsFunctionTest {
         DeltaBuilder carts(long n) { carts = n; return this; }
         DeltaBuilder uv(long n) { uv = n; return this; }
         DeltaBuilder buyers(long n) { buyers = n; return this; }
-        DeltaBuilder minutes(MinuteStats... m) { minutes = m; return this; }
-        DeltaBuilder channels(ChannelStats... c) { channels = c; return this; }
+        DeltaBuilder minutes(MinuteStats... m) { minutes.addAll(List.of(m)); return this; }
+        DeltaBuilder channels(ChannelStats... c) { channels.addAll(List.of(c)); return this; }
+
+        /** One paid order of one unit in the minute starting at {@code minute}. */
+        DeltaBuilder paid(long minute, long cents) {
+            gmv += cents;
+            orders++;
+            units++;
+            minutes.add(new MinuteStats(minute, cents, 1, 0));
+            return this;
+        }
+
+        /** The campaign's pv of consecutive minutes from {@code from} on, without channels. */
+        DeltaBuilder pvPerMinute(long from, long... pvs) {
+            for (int i = 0; i < pvs.length; i++) {
+                pv += pvs[i];
+                minutes.add(new MinuteStats(from + TestTimes.minutes(i), 0, 0, pvs[i]));
+            }
+            return this;
+        }
+
+        /** pv of one channel in consecutive minutes from {@code from} on (a minute with 0 pv sends nothing). */
+        DeltaBuilder channelPvPerMinute(long from, String channel, long... pvs) {
+            long channelPv = 0;
+            for (int i = 0; i < pvs.length; i++) {
+                if (pvs[i] > 0) {
+                    channelPv += pvs[i];
+                    minutes.add(new MinuteStats(from + TestTimes.minutes(i), 0, 0, pvs[i]));
+                    channelMinutes.add(new ChannelMinute(channel, from + TestTimes.minutes(i), pvs[i]));
+                }
+            }
+            pv += channelPv;
+            channels.add(new ChannelStats(channel, 1, channelPv));
+            return this;
+        }
 
         CampaignDelta build() {
-            long gmv = 0;
-            for (long cents : segments) {
-                gmv += cents;
-            }
-            return new CampaignDelta(CAMPAIGN, shard, gmv, refunded, orders, units, pv, carts, uv, buyers, minutes,
-                    channels, new ChannelMinute[0]);
+            return new CampaignDelta(CAMPAIGN, shard, gmv, refunded, orders, units, pv, carts, uv, buyers,
+                    minutes.toArray(new MinuteStats[0]), channels.toArray(new ChannelStats[0]),
+                    channelMinutes.toArray(new ChannelMinute[0]));
         }
     }
 
@@ -349,16 +572,12 @@ class CampaignStatsFunctionTest {
         Expected pacing(PacingStatus... p) { pacing = p; return this; }
         Expected closed() { closed = true; return this; }
 
+        /** With the target of the default test campaign and its plan at the watermark. */
         CampaignStats build() throws CampaignConfigException {
-            CampaignDefinition definition = catalog().get(CAMPAIGN);
+            CampaignDefinition definition = TestCampaigns.catalog(TestCampaigns.PACED).get(CAMPAIGN);
             return new CampaignStats(CAMPAIGN, gmv, refunded, orders, units, buyers, uv, pv, carts, watermark,
                     definition.gmvTargetCents(), definition.plannedCentsAt(watermark), minutes, channels, pacing,
                     closed);
         }
     }
-
-    private static CampaignCatalog catalog() throws CampaignConfigException {
-        return TestCampaigns.catalog(TestCampaigns.PACED);
-    }
-
 }

@@ -1,14 +1,16 @@
 package io.warroom.functions;
 
+import io.warroom.config.CampaignTimeline;
+import io.warroom.model.CampaignUpdate;
+import io.warroom.config.CampaignDefinition;
+import io.warroom.config.CampaignConfigException;
+
 import static io.warroom.testkit.TestTimes.at;
 import static io.warroom.testkit.TestTimes.minutes;
+import static io.warroom.testkit.TestTimes.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.warroom.config.CampaignCatalog;
-import io.warroom.config.CampaignTimeline;
-import io.warroom.model.CampaignUpdate;
-import io.warroom.config.CampaignConfigException;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
@@ -26,12 +28,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Items of {@link TestCampaigns#SHOP}. Its early warnings: STOCK_ETA when the stock lasts at most 30 minutes at the
+ * sell rate of the last 10; CONVERSION_DROP when the last 5 minutes convert less than half as well as the sale
+ * before them, both with at least 20 pv.
+ */
 class ItemStatsFunctionTest {
     private static final String CAMPAIGN = "c1";
     /** Configured stock 10, safety stock 3, gmv target 200.00. */
     private static final String SHIRT = "shirt";
     /** Listed without stock or target; falls back to the campaign's safety stock of 5. */
     private static final String CAP = "cap";
+    /** Configured stock 480, safety stock 20, no target. */
+    private static final String PHONE = "phone";
 
     private static final long START = at("2026-11-11T10:00:00Z");
     private static final long FIRST_CHECKPOINT = at("2026-11-11T10:30:00Z");
@@ -51,8 +60,7 @@ class ItemStatsFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = KeyedHarness.open(new ItemStatsFunction(CampaignTimeline.of(catalog()), SETTINGS), ItemSignal::key);
-        processingTime = 0;
+        open(TestCampaigns.SHOP);
     }
 
     @AfterEach
@@ -284,6 +292,188 @@ class ItemStatsFunctionTest {
                         "110.00", "90.00"));
     }
 
+    // --- STOCK_ETA at minute boundaries
+
+    @Test
+    void stockEtaFiresAtTheBoundaryWhereStockLastsNoLongerThanTheHorizonAtTheWindowsSellRate() throws Exception {
+        push(init(PHONE, 480));
+        push(paid("o1", PHONE, START + minutes(4) + seconds(30), "u1", 100, 100 * 999));
+        push(paid("o2", PHONE, START + minutes(5) + seconds(30), "u2", 300, 300 * 999));
+
+        // At 10:05, 100 units in 10 minutes: 480 x 10 > 30 x 100.
+        harness.processWatermark(START + minutes(6) - 2);
+        assertThat(alerts()).isEmpty();
+
+        // At 10:06, 400 units: 480 x 10 <= 30 x 400.
+        harness.processWatermark(START + minutes(6) - 1);
+
+        assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.STOCK_ETA, CAMPAIGN, PHONE,
+                START + minutes(6), "phone: will sell out in ~12 min at 40.0 units/min; 480 left", "12 min",
+                "30 min"));
+    }
+
+    @Test
+    void stockLastingExactlyTheHorizonIsSellingOutSoon() throws Exception {
+        push(init(PHONE, 480));
+        // 480 x 10 = 30 x 160.
+        push(paid("o1", PHONE, START + minutes(5), "u1", 160, 160 * 999));
+
+        harness.processWatermark(START + minutes(6) - 1);
+
+        assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.STOCK_ETA, CAMPAIGN, PHONE,
+                START + minutes(6), "phone: will sell out in ~30 min at 16.0 units/min; 480 left", "30 min",
+                "30 min"));
+    }
+
+    @Test
+    void stockLastingLongerThanTheHorizonIsNotSellingOutSoon() throws Exception {
+        push(init(PHONE, 480));
+        // 480 x 10 > 30 x 159.
+        push(paid("o1", PHONE, START + minutes(5), "u1", 159, 159 * 999));
+
+        harness.processWatermark(START + minutes(6) - 1);
+
+        assertThat(alerts()).isEmpty();
+    }
+
+    @Test
+    void stockEtaReadsTheStockAfterEveryChangeBeforeTheBoundaryAndNoneAtIt() throws Exception {
+        push(init(PHONE, 480));
+        push(paid("o1", PHONE, START + minutes(5), "u1", 100, 100 * 999));
+        push(reserve("o2", PHONE, START + minutes(6) - 1, 200));
+        push(reserve("o3", PHONE, START + minutes(6), 100));
+
+        harness.processWatermark(START + minutes(6) - 1);
+
+        // 280 left after the reservation just before 10:06; the one at 10:06 belongs to the next boundary.
+        assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.STOCK_ETA, CAMPAIGN, PHONE,
+                START + minutes(6), "phone: will sell out in ~28 min at 10.0 units/min; 280 left", "28 min",
+                "30 min"));
+    }
+
+    @Test
+    void stockEtaResolvesWhenSalesStopForAWholeWindow() throws Exception {
+        push(init(PHONE, 480));
+        push(paid("o1", PHONE, START + minutes(5) + seconds(30), "u1", 400, 400 * 999));
+        harness.processWatermark(START + minutes(6) - 1);
+        AlertEvent fired = alerts().get(0);
+
+        // At 10:15 the window [10:05, 10:15) still holds the sale.
+        harness.processWatermark(START + minutes(16) - 2);
+        assertThat(alerts()).containsExactly(fired);
+
+        harness.processWatermark(START + minutes(16) - 1);
+
+        assertThat(alerts()).containsExactly(fired, AlertEvent.resolved(AlertType.STOCK_ETA, CAMPAIGN, PHONE,
+                START + minutes(6), START + minutes(16), "phone: no longer selling fast (480 left, no sales in 10 min)",
+                "-", "30 min"));
+    }
+
+    @Test
+    void anItemAlreadyOutOfStockThatKeepsSellingIsInStockEta() throws Exception {
+        push(init(PHONE, 480));
+        push(reserve("o1", PHONE, START + minutes(4), 480));
+        push(paid("o1", PHONE, START + minutes(5), "u1", 10, 10 * 999));
+
+        harness.processWatermark(START + minutes(6) - 1);
+
+        assertThat(alerts()).filteredOn(alert -> alert.type() == AlertType.STOCK_ETA).containsExactly(
+                AlertEvent.fired(AlertType.STOCK_ETA, CAMPAIGN, PHONE, START + minutes(6),
+                        "phone: sold out and still selling at 1.0 units/min", "0 min", "30 min"));
+    }
+
+    @Test
+    void aLateSaleDoesNotReevaluateABoundaryAlreadyPassed() throws Exception {
+        push(init(PHONE, 480));
+        push(paid("o1", PHONE, START + minutes(5) + seconds(30), "u1", 400, 400 * 999));
+        harness.processWatermark(START + minutes(7) - 1);
+        AlertEvent fired = alerts().get(0);
+
+        // Boundary 10:03 was evaluated long ago; this sale only counts in the totals and the windows to come.
+        push(paid("o2", PHONE, START + minutes(2) + seconds(30), "u2", 1, 999));
+        harness.processWatermark(START + minutes(8) - 1);
+
+        assertThat(alerts()).containsExactly(fired);
+    }
+
+    // --- CONVERSION_DROP at minute boundaries
+
+    @Test
+    void conversionDropFiresAtTheBoundaryWhereTheLastWindowConvertsLessThanHalfAsWell() throws Exception {
+        // 10:00 converts 4 of 40 pv, 10:05 only 1 of 40: 1 x 40 < 0.5 x 4 x 40.
+        clicks(CAP, START, 40);
+        paidOrders(CAP, START + seconds(30), 4);
+        clicks(CAP, START + minutes(5), 40);
+        paidOrders(CAP, START + minutes(5) + seconds(30), 1);
+
+        // At 10:05 the window [10:00, 10:05) still holds all of 10:00, and the baseline before it nothing.
+        harness.processWatermark(START + minutes(6) - 2);
+        assertThat(alerts()).isEmpty();
+
+        harness.processWatermark(START + minutes(6) - 1);
+
+        assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.CONVERSION_DROP, CAMPAIGN, CAP,
+                START + minutes(6),
+                "cap: conversion 2.50% over the last 5 min (1 orders / 40 pv) against 10.00% earlier in the sale; alert below 5.00%",
+                "2.50%", "5.00%"));
+    }
+
+    @Test
+    void conversionExactlyHalfAsGoodIsNotADrop() throws Exception {
+        clicks(CAP, START, 40);
+        paidOrders(CAP, START + seconds(30), 4);
+        // 5% against 10%: 2 x 40 = 0.5 x 4 x 40, on the line.
+        clicks(CAP, START + minutes(5), 40);
+        paidOrders(CAP, START + minutes(5) + seconds(30), 2);
+
+        harness.processWatermark(START + minutes(6) - 1);
+
+        assertThat(alerts()).isEmpty();
+    }
+
+    @Test
+    void conversionDropResolvesWhenTheLastWindowConvertsAgain() throws Exception {
+        clicks(CAP, START, 40);
+        paidOrders(CAP, START + seconds(30), 4);
+        clicks(CAP, START + minutes(5), 40);
+        paidOrders(CAP, START + minutes(5) + seconds(30), 1);
+        clicks(CAP, START + minutes(6), 40);
+        paidOrders(CAP, START + minutes(6) + seconds(30), 4);
+        harness.processWatermark(START + minutes(7) - 2);
+        AlertEvent fired = alerts().get(0);
+
+        harness.processWatermark(START + minutes(7) - 1);
+
+        assertThat(alerts()).containsExactly(fired, AlertEvent.resolved(AlertType.CONVERSION_DROP, CAMPAIGN, CAP,
+                START + minutes(6), START + minutes(7),
+                "cap: conversion 6.25% over the last 5 min (5 orders / 80 pv) against 10.00% earlier in the sale; alert below 5.00%",
+                "6.25%", "5.00%"));
+    }
+
+    @Test
+    void fewerRecentPvThanMinPvIsNoConversionDrop() throws Exception {
+        clicks(CAP, START, 40);
+        paidOrders(CAP, START + seconds(30), 4);
+        // Not a single order, but only 19 pv.
+        clicks(CAP, START + minutes(5), 19);
+
+        harness.processWatermark(START + minutes(6) - 1);
+
+        assertThat(alerts()).isEmpty();
+    }
+
+    @Test
+    void aBaselineWithFewerPvThanMinPvIsNoConversionDrop() throws Exception {
+        clicks(CAP, START, 19);
+        paidOrders(CAP, START + seconds(30), 4);
+        clicks(CAP, START + minutes(5), 40);
+        paidOrders(CAP, START + minutes(5) + seconds(30), 1);
+
+        harness.processWatermark(START + minutes(6) - 1);
+
+        assertThat(alerts()).isEmpty();
+    }
+
     @Test
     void finalStatsAreEmittedClosedAndEveryTimerAndStateEntryIsReleased() throws Exception {
         push(init(SHIRT, 10));
@@ -296,6 +486,8 @@ class ItemStatsFunctionTest {
         flush();
         // A change whose periodic emission is still pending when the campaign closes.
         push(click("e3", SHIRT, T4, "u2", "web"));
+        // A sale in the last minute, whose counts are still kept for the windows when the campaign ends.
+        push(paid("o2", SHIRT, END - seconds(30), "u2", 1, 1999));
 
         harness.processWatermark(CLEANUP - 1);
         assertThat(drainStats()).isEmpty();
@@ -304,12 +496,28 @@ class ItemStatsFunctionTest {
         harness.processWatermark(CLEANUP);
 
         assertThat(drainStats()).containsExactly(expected(SHIRT)
-                .gmv(1999).refunded(1999).orders(1).units(1).buyers(1).uv(2).pv(2).carts(1).stock(9)
+                .gmv(3998).refunded(1999).orders(2).units(2).buyers(2).uv(2).pv(2).carts(1).stock(9)
                 .watermark(CLEANUP).closed().build());
         assertThat(KeyedHarness.keyedStateEntries(harness)).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();
         assertThat(harness.numProcessingTimeTimers()).isZero();
         assertThat(flush()).isEmpty();
+    }
+
+    @Test
+    void anEarlyWarningStillActiveAtTheEndLeavesNoStateOrTimerAfterTheRelease() throws Exception {
+        push(init(PHONE, 480));
+        push(paid("o1", PHONE, END - seconds(30), "u1", 400, 400 * 999));
+        harness.processWatermark(END - 1);
+        assertThat(alerts()).extracting(AlertEvent::type, AlertEvent::state)
+                .containsExactly(tuple(AlertType.STOCK_ETA, AlertEvent.State.FIRED));
+
+        harness.processWatermark(CLEANUP);
+
+        assertThat(drainStats()).last().extracting(ItemStats::closed).isEqualTo(true);
+        assertThat(KeyedHarness.keyedStateEntries(harness)).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
     @Test
@@ -330,8 +538,32 @@ class ItemStatsFunctionTest {
 
     // --- driving the harness
 
+    /** Opens (or reopens) the function under test on a catalog of one campaign. */
+    private void open(String campaignYaml) throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+        harness = KeyedHarness.open(new ItemStatsFunction(CampaignTimeline.of(TestCampaigns.catalog(campaignYaml)), SETTINGS),
+                ItemSignal::key);
+        processingTime = 0;
+    }
+
     private void push(ItemSignal signal) throws Exception {
         harness.processElement(signal, signal.ts());
+    }
+
+    /** {@code n} clicks of different users on the item at {@code ts}. */
+    private void clicks(String itemId, long ts, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            push(click("click-" + ts + "-" + i, itemId, ts, "u" + i, "app"));
+        }
+    }
+
+    /** {@code n} paid orders of one unit (9.99) of the item at {@code ts}. */
+    private void paidOrders(String itemId, long ts, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            push(paid("order-" + ts + "-" + i, itemId, ts, "u" + i, 1, 999));
+        }
     }
 
     /** Lets one stats interval of processing time pass and returns what was emitted meanwhile. */
@@ -345,6 +577,10 @@ class ItemStatsFunctionTest {
         List<ItemStats> stats = harness.extractOutputValues();
         harness.getOutput().clear();
         return stats;
+    }
+
+    private List<AlertEvent> alerts() {
+        return sideOutput(ItemStatsFunction.ALERTS);
     }
 
     private <T> List<T> sideOutput(OutputTag<T> tag) {
@@ -429,24 +665,4 @@ class ItemStatsFunctionTest {
                     watermark, closed);
         }
     }
-
-    private static CampaignCatalog catalog() throws CampaignConfigException {
-        String yaml = """
-                campaign_id: c1
-                start: "2026-11-11T10:00:00Z"
-                end: "2026-11-11T12:00:00Z"
-                gmv_target: "1000.00"
-                shortfall_tolerance: 0.10
-                pacing:
-                  - { at: "2026-11-11T10:30:00Z", share: 0.25 }
-                  - { at: "2026-11-11T11:00:00Z", share: 0.50 }
-                  - { at: "2026-11-11T12:00:00Z", share: 1.0 }
-                safety_stock: 5
-                items:
-                  - { item_id: shirt, stock: 10, safety_stock: 3, gmv_target: "200.00" }
-                  - { item_id: cap }
-                """;
-        return TestCampaigns.catalog(yaml);
-    }
-
 }

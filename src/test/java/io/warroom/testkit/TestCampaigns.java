@@ -21,6 +21,50 @@ public final class TestCampaigns {
               - { at: "2026-11-11T12:00:00Z", share: 1.0 }
             """;
 
+    /** {@link #PACED}, but ending half a minute past noon; the last checkpoint is the end itself. */
+    public static final String ENDS_MID_MINUTE = """
+            campaign_id: c1
+            start: "2026-11-11T10:00:00Z"
+            end: "2026-11-11T12:00:30Z"
+            gmv_target: "1000.00"
+            shortfall_tolerance: 0.10
+            pacing:
+              - { at: "2026-11-11T10:30:00Z", share: 0.25 }
+              - { at: "2026-11-11T11:00:00Z", share: 0.50 }
+              - { at: "2026-11-11T12:00:30Z", share: 1.0 }
+            """;
+
+    /**
+     * {@link #PACED} with a short traffic watch: a minute with less than half the average pv of the 3 minutes before
+     * it is a drop, once those 3 minutes had at least 10 pv a minute.
+     */
+    public static final String TRAFFIC_WATCHED = PACED + """
+            alerts:
+              traffic_drop: { drop: 0.5, baseline_minutes: 3, min_pv_per_minute: 10 }
+            """;
+
+    /** {@link #TRAFFIC_WATCHED} with the traffic alert switched off for the campaign. */
+    public static final String TRAFFIC_DROP_OFF = PACED + """
+            alerts:
+              traffic_drop: { enabled: false, drop: 0.5, baseline_minutes: 3, min_pv_per_minute: 10 }
+            """;
+
+    /**
+     * {@link #PACED} with items: shirt (stock 10, safety stock 3, gmv target 200.00), cap (neither stock nor target,
+     * the campaign's safety stock 5) and phone (stock 480, safety stock 20). STOCK_ETA looks 30 minutes ahead at the
+     * sell rate of the last 10; CONVERSION_DROP compares the last 5 minutes with the sale before them, from 20 pv on.
+     */
+    public static final String SHOP = PACED + """
+            safety_stock: 5
+            items:
+              - { item_id: shirt, stock: 10, safety_stock: 3, gmv_target: "200.00" }
+              - { item_id: cap }
+              - { item_id: phone, stock: 480, safety_stock: 20 }
+            alerts:
+              stock_eta: { horizon_minutes: 30, window_minutes: 10 }
+              conversion_drop: { drop: 0.5, window_minutes: 5, min_pv: 20 }
+            """;
+
     private TestCampaigns() {}
 
     /** A catalog of one campaign parsed from YAML. */
