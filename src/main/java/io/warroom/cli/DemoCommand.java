@@ -165,6 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
         KafkaTopics topics = KafkaTopics.defaults();
         KafkaAdmin.createTopics(brokers, List.of(topics.clicks(), topics.carts(), topics.orders(),
                 topics.inventory(), topics.stats(), topics.alerts(), topics.rejected()), PARTITIONS);
+        KafkaAdmin.createCampaignConfigTopic(brokers, topics.campaignConfig());
 
         OffsetDateTime start = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS);
         SaleSettings defaults = SaleSettings.defaults(seed);

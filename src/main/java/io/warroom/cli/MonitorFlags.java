@@ -3,6 +3,7 @@ package io.warroom.cli;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignConfigException;
 import io.warroom.config.CampaignLoader;
+import io.warroom.config.CampaignTimeline;
 import io.warroom.config.MonitorOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +47,11 @@ final class MonitorFlags {
             description = "Items with the highest gmv that get their own metrics, besides those listed in the "
                     + "campaign file (default: ${DEFAULT-VALUE}).")
     int topItems;
+
+    /** The campaign files, then the given update files (for a replay that rehearses changes made mid-sale). */
+    CampaignTimeline loadTimeline(List<Path> updateFiles) throws CampaignConfigException {
+        return CampaignLoader.loadTimeline(campaigns, updateFiles);
+    }
 
     CampaignCatalog loadCampaigns() throws CampaignConfigException {
         return CampaignLoader.load(campaigns);

@@ -1,7 +1,7 @@
 package io.warroom.cli;
 
 import io.warroom.alerting.AlertmanagerOutput;
-import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignTimeline;
 import io.warroom.config.CampaignConfigException;
 import io.warroom.config.MonitorOptions;
 import io.warroom.config.MonitorSettings;
@@ -13,6 +13,8 @@ import io.warroom.pipeline.MonitorSinks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.Configuration;
@@ -47,6 +49,12 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Where to write rejected records (default: next to the report, <report>.rejected.jsonl).")
     Path rejected;
 
+    @Option(names = "--campaign-update", paramLabel = "FILE", split = ",",
+            description = "Campaign update(s) made during the sale: a campaign file with effective_from, as "
+                    + "`campaign push` publishes it; each applies from its effective_from. Repeat or separate "
+                    + "with commas.")
+    List<Path> campaignUpdates = new ArrayList<>();
+
     @Mixin
     AlertmanagerFlags alertmanager;
 
@@ -62,13 +70,13 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        CampaignCatalog campaigns;
+        CampaignTimeline campaigns;
         FileInputs inputs;
         try {
-            campaigns = monitor.loadCampaigns();
+            campaigns = monitor.loadTimeline(campaignUpdates);
             inputs = FileInputs.inFolder(input);
         } catch (CampaignConfigException e) {
-            err.println("Campaign files refused:");
+            err.println("Campaign files or updates refused:");
             e.problems().forEach(p -> err.println("  " + p));
             return 2;
         } catch (IOException e) {
@@ -94,7 +102,8 @@ final class ReplayCommand implements Callable<Integer> {
         env.setParallelism(monitor.parallelism);
 
         out.printf("Replaying %s (%d file%s) for %d campaign%s...%n", input, inputs.files().size(),
-                inputs.files().size() == 1 ? "" : "s", campaigns.all().size(), campaigns.all().size() == 1 ? "" : "s");
+                inputs.files().size() == 1 ? "" : "s", campaigns.versions().size(),
+                campaigns.versions().size() == 1 ? "" : "s");
         out.flush();
         long started = System.nanoTime();
         MonitorSinks sinks = new ReplaySinks(report, rejectedFile);

@@ -6,6 +6,7 @@ import io.warroom.config.CampaignConfigException;
 import io.warroom.config.MonitorOptions;
 import io.warroom.io.KafkaInputs;
 import io.warroom.io.KafkaOutputs;
+import io.warroom.io.KafkaAdmin;
 import io.warroom.io.KafkaTopics;
 import io.warroom.metrics.PrometheusEndpoint;
 import io.warroom.pipeline.MonitorPipeline;
@@ -61,6 +62,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Topic (default: ${DEFAULT-VALUE}).")
     String rejectedTopic;
 
+    @Option(names = "--topic-campaign-config", paramLabel = "TOPIC", defaultValue = "campaign-config",
+            description = "Compacted topic of campaign updates (`warroom campaign push`); created if missing "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String campaignConfigTopic;
+
     @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class,
             description = "Exactly-once checkpoint interval; output becomes visible at each checkpoint "
@@ -109,7 +115,7 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         KafkaTopics topics = new KafkaTopics(inputTopics.clicks, inputTopics.carts, inputTopics.orders,
-                inputTopics.inventory, statsTopic, alertsTopic, rejectedTopic);
+                inputTopics.inventory, statsTopic, alertsTopic, rejectedTopic, campaignConfigTopic);
         Configuration config = monitor.configuration();
         config.set(MonitorOptions.WALL_CLOCK_WATERMARK, wallClockWatermark);
         try {
@@ -123,6 +129,12 @@ final class RunCommand implements Callable<Integer> {
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         if (restorePath != null) {
             config.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
+        }
+        try {
+            KafkaAdmin.createCampaignConfigTopic(bootstrapServers, campaignConfigTopic);
+        } catch (IllegalStateException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 2;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(monitor.parallelism);

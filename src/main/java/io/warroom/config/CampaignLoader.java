@@ -89,6 +89,29 @@ public final class CampaignLoader {
         return new CampaignCatalog(campaigns);
     }
 
+    /**
+     * Loads campaign files and then update files (each one campaign document with {@code effective_from}) into a
+     * timeline; every problem of every file is reported.
+     */
+    public static CampaignTimeline loadTimeline(List<Path> campaignPaths, List<Path> updateFiles)
+            throws CampaignConfigException {
+        CampaignTimeline timeline = CampaignTimeline.of(load(campaignPaths));
+        List<String> problems = new ArrayList<>();
+        for (Path file : updateFiles) {
+            try {
+                timeline = timeline.with(parseUpdate(file.toString(), Files.readAllBytes(file)));
+            } catch (CampaignConfigException e) {
+                problems.addAll(e.problems());
+            } catch (IOException e) {
+                problems.add(file + ": cannot read file: " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new CampaignConfigException(problems);
+        }
+        return timeline;
+    }
+
     /** Parses one campaign document; {@code source} names it in error messages. */
     public static CampaignDefinition parse(String source, byte[] yaml) throws CampaignConfigException {
         return parse(source, readDocument(source, yaml));

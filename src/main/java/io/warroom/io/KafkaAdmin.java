@@ -34,6 +34,18 @@ public final class KafkaAdmin {
         for (String name : names) {
             topics.add(new NewTopic(name, partitions, (short) 1));
         }
+        create(bootstrapServers, topics);
+    }
+
+    /**
+     * Creates the campaign-update topic if missing: one partition, so updates keep their order, and compacted, so
+     * it holds the latest definition of every campaign (keyed by campaign_id) for as long as it lives.
+     */
+    public static void createCampaignConfigTopic(String bootstrapServers, String name) {
+        create(bootstrapServers, List.of(new NewTopic(name, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
+    }
+
+    private static void create(String bootstrapServers, List<NewTopic> topics) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {

@@ -1,7 +1,9 @@
 package io.warroom.io;
 
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.InputRecord;
 import io.warroom.pipeline.MonitorSources;
+import io.warroom.pipeline.Watermarks;
 import java.util.ArrayList;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -13,6 +15,8 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 /**
  * Live input: one Kafka source over the four input topics, so watermarks are tracked per partition across all of
  * them. Starts from the group's committed offsets (the earliest on first start) and reads only committed records.
+ * Campaign updates come from their own compacted topic, read from its beginning on a fresh start (it holds the
+ * latest definition of every campaign) and from the checkpointed offset on a restore.
  */
 public final class KafkaInputs implements MonitorSources {
     private final String bootstrapServers;
@@ -37,6 +41,21 @@ public final class KafkaInputs implements MonitorSources {
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .build();
         return env.fromSource(source, watermarks, "Kafka input").uid("kafka-input");
+    }
+
+    @Override
+    public DataStream<CampaignUpdate> campaignUpdates(StreamExecutionEnvironment env) {
+        KafkaSource<CampaignUpdate> source = KafkaSource.<CampaignUpdate>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setGroupId(groupId)
+                .setTopics(topics.campaignConfig())
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new CampaignUpdateDeserializer())
+                .setProperty("isolation.level", "read_committed")
+                .build();
+        return env.fromSource(source, Watermarks.control(), "Campaign updates")
+                .setParallelism(1)
+                .uid("campaign-updates");
     }
 
     @Override

@@ -14,12 +14,13 @@ public record KafkaTopics(
         String inventory,
         String stats,
         String alerts,
-        String rejected)
+        String rejected,
+        String campaignConfig)
         implements Serializable {
 
     public static KafkaTopics defaults() {
         return new KafkaTopics("clicks", "carts", "orders", "inventory", "campaign-stats", "campaign-alerts",
-                "rejected-events");
+                "rejected-events", "campaign-config");
     }
 
     public Map<String, StreamKind> inputs() {

@@ -1,8 +1,12 @@
 package io.warroom.pipeline;
 
 import io.warroom.config.MonitorSettings;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.InputRecord;
 import java.time.Duration;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 /** The watermark strategies of the monitor's inputs, built in one place. */
@@ -17,6 +21,22 @@ public final class Watermarks {
                         Duration.ofMillis(settings.outOfOrdernessMillis()))
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime())
                 .withIdleness(Duration.ofMillis(settings.idleTimeoutMillis()));
+    }
+
+    /**
+     * The control input: updates are looked up by the effective time they carry, not ordered by watermarks, so
+     * this input always stands at the final watermark and never holds back the event time of the data it joins.
+     */
+    public static WatermarkStrategy<CampaignUpdate> control() {
+        return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<CampaignUpdate>() {
+            @Override
+            public void onEvent(CampaignUpdate update, long timestamp, WatermarkOutput output) {}
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            }
+        });
     }
 
     /**
