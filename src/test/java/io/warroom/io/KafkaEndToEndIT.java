@@ -245,12 +245,12 @@ class KafkaEndToEndIT {
 
     /**
      * Live, traffic can stop; a pacing checkpoint must still be evaluated. A few orders arrive, then nothing: every
-     * partition goes idle, and only the wall-clock watermark can carry event time past the checkpoint 15 s ahead.
+     * partition goes idle, and only the wall-clock watermark can carry event time past the checkpoint 15 s ahead (the campaign's end, as checkpoints off the whole minute must be).
      */
     @Test
     void aCheckpointIsEvaluatedWhenEveryInputHasGoneQuiet() throws Exception {
         KafkaTopics topics = new KafkaTopics("idle-clicks", "idle-carts", "idle-orders", "idle-inventory",
-                "idle-stats", "idle-alerts", "idle-rejected");
+                "idle-stats", "idle-alerts", "idle-rejected", "idle-campaign-config");
         createTopics(topics);
         Instant now = Instant.now();
         Instant checkpoint = now.plusSeconds(15).truncatedTo(ChronoUnit.SECONDS);
@@ -261,7 +261,7 @@ class KafkaEndToEndIT {
                 gmv_target: "1000000.00"
                 pacing:
                   - { at: "%s", share: 0.5 }
-                """.formatted(now.minus(Duration.ofMinutes(10)), now.plus(Duration.ofHours(1)), checkpoint);
+                """.formatted(now.minus(Duration.ofMinutes(10)), checkpoint, checkpoint);
         Configuration config = new Configuration();
         config.set(MonitorOptions.IDLE_TIMEOUT, Duration.ofSeconds(2));
         StreamExecutionEnvironment env = new TestStreamEnvironment(
@@ -327,6 +327,8 @@ class KafkaEndToEndIT {
                     names.stats(), names.alerts(), names.rejected())) {
                 topics.add(new NewTopic(topic, PARTITIONS, (short) 1));
             }
+            topics.add(new NewTopic(names.campaignConfig(), 1, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact")));
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
         }
     }

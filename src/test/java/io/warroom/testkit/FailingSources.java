@@ -1,5 +1,6 @@
 package io.warroom.testkit;
 
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.InputRecord;
 import io.warroom.pipeline.MonitorSources;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -20,6 +21,11 @@ public final class FailingSources implements MonitorSources {
                 .map(new InjectedFailure())
                 .name("Injected failure")
                 .uid("injected-failure");
+    }
+
+    @Override
+    public DataStream<CampaignUpdate> campaignUpdates(StreamExecutionEnvironment env) {
+        return sources.campaignUpdates(env);
     }
 
     /** Must follow the real sources: the pipeline picks live or replay watermarks by it. */
