@@ -54,8 +54,8 @@ public final class CampaignStatsFunction
     private transient MapState<Long, MinuteStats> minutes;
     private transient MapState<Long, Boolean> changedMinutes;
     private transient MapState<String, ChannelTotals> channels;
-    /** Evaluated pacing checkpoints: {@code at} to whether gmv was behind. */
-    private transient MapState<Long, Boolean> checkpointOutcomes;
+    /** Evaluated pacing checkpoints by {@code at}: the plan they were judged against and the outcome. */
+    private transient MapState<Long, PacingStatus> checkpointOutcomes;
 
     public CampaignStatsFunction(CampaignTimeline campaigns, MonitorSettings settings) {
         this.campaigns = new LiveCampaigns(campaigns);
@@ -70,7 +70,7 @@ public final class CampaignStatsFunction
         changedMinutes = rc.getMapState(new MapStateDescriptor<>("changed-minutes", Long.class, Boolean.class));
         channels = rc.getMapState(new MapStateDescriptor<>("channels", String.class, ChannelTotals.class));
         checkpointOutcomes =
-                rc.getMapState(new MapStateDescriptor<>("checkpoint-outcomes", Long.class, Boolean.class));
+                rc.getMapState(new MapStateDescriptor<>("checkpoint-outcomes", Long.class, PacingStatus.class));
     }
 
     @Override
@@ -204,7 +204,8 @@ public final class CampaignStatsFunction
             int checkpoint = k;
             long gmv = gmvBefore(st, at);
             boolean behind = campaign.isBehind(campaign.gmvTargetCents(), k, gmv);
-            checkpointOutcomes.put(at, behind);
+            checkpointOutcomes.put(at, new PacingStatus(at,
+                    Money.roundToCents(campaign.planned(campaign.gmvTargetCents(), k)), gmv, true, behind));
             st.behindSince = AlertTransitions.update(st.behindSince, behind, at, AlertType.TARGET_SHORTFALL,
                     campaign.campaignId(), null,
                     () -> PacingDescriptions.describe(campaign, null, campaign.gmvTargetCents(), checkpoint, gmv),
@@ -306,9 +307,11 @@ public final class CampaignStatsFunction
         PacingStatus[] pacing = new PacingStatus[campaign.pacing().size()];
         for (int k = 0; k < pacing.length; k++) {
             long at = campaign.pacing().get(k).at();
-            Boolean behind = checkpointOutcomes.get(at);
-            pacing[k] = new PacingStatus(at, Money.roundToCents(campaign.planned(campaign.gmvTargetCents(), k)),
-                    gmvBefore(st, at), behind != null, behind != null && behind);
+            PacingStatus evaluated = checkpointOutcomes.get(at);
+            long planned = evaluated != null ? evaluated.plannedCents()
+                    : Money.roundToCents(campaign.planned(campaign.gmvTargetCents(), k));
+            pacing[k] = new PacingStatus(at, planned, gmvBefore(st, at), evaluated != null,
+                    evaluated != null && evaluated.behind());
         }
         return new CampaignStats(campaignId, st.gmvCents, st.refundedCents, st.orders, st.units, sum(st.shardBuyers),
                 sum(st.shardUv), st.pv, st.carts, ctx.timerService().currentWatermark(), campaign.gmvTargetCents(),

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,6 +27,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -97,8 +99,7 @@ class EmbeddedKafkaTest {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         try (Admin admin = Admin.create(props)) {
-            Map<String, TopicDescription> topics = admin.describeTopics(List.of("stats", "alerts", "rejected"))
-                    .allTopicNames().get(10, TimeUnit.SECONDS);
+            Map<String, TopicDescription> topics = describeOnceKnown(admin, List.of("stats", "alerts", "rejected"));
             assertThat(topics).hasEntrySatisfying("stats", t -> assertThat(t.partitions()).hasSize(3))
                     .hasEntrySatisfying("alerts", t -> assertThat(t.partitions()).hasSize(3))
                     .hasEntrySatisfying("rejected", t -> assertThat(t.partitions()).hasSize(1));
@@ -204,5 +205,21 @@ class EmbeddedKafkaTest {
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         return props;
+    }
+
+    /** A topic just created may take a moment to reach the broker's metadata: ask again until it has. */
+    private static Map<String, TopicDescription> describeOnceKnown(Admin admin, List<String> names) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (true) {
+            try {
+                return admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.warroom.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignTimeline;
 import io.warroom.config.MonitorSettings;
 import io.warroom.io.FileInputs;
 import io.warroom.io.ReplaySinks;
@@ -35,6 +36,12 @@ public final class ReplayHarness {
 
     /** Replays the stream files in {@code input}; writes {@code name.json} and {@code name.rejected.jsonl}. */
     public static Path replay(CampaignCatalog campaigns, Path input, Path outputDir, String name, int parallelism)
+            throws Exception {
+        return replay(CampaignTimeline.of(campaigns), input, outputDir, name, parallelism);
+    }
+
+    /** The same over campaign files plus updates, as {@code replay --campaign-update} runs it. */
+    public static Path replay(CampaignTimeline campaigns, Path input, Path outputDir, String name, int parallelism)
             throws Exception {
         Path report = outputDir.resolve(name + ".json");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
