@@ -144,6 +144,31 @@ public final class AlertDelivery implements AutoCloseable {
         }
     }
 
+    /**
+     * The incidents Alertmanager must go on hearing about, as the changes that lead to them: each open incident's
+     * fire, followed by its held resolve if it has one. Given to {@link #accept} in order after a restart, they
+     * restore the same incidents (a resolve alone stays unannounced, as it was).
+     */
+    public List<AlertEvent> openIncidents() {
+        synchronized (lock) {
+            List<AlertEvent> changes = new ArrayList<>();
+            for (Tracked tracked : open.values()) {
+                AlertEvent identity = tracked.identity;
+                if (tracked.announced) {
+                    changes.add(AlertEvent.fired(identity.type(), identity.campaignId(), identity.itemId(),
+                            identity.channel(), identity.firedAt(), identity.summary(), identity.observed(),
+                            identity.threshold()));
+                }
+                if (tracked.heldResolvedAt != null) {
+                    changes.add(AlertEvent.resolved(identity.type(), identity.campaignId(), identity.itemId(),
+                            identity.channel(), identity.firedAt(), tracked.heldResolvedAt, identity.summary(),
+                            identity.observed(), identity.threshold()));
+                }
+            }
+            return changes;
+        }
+    }
+
     /** No more input: held resolves are released at once (nothing can re-fire them any more). */
     public void endOfInput() {
         synchronized (lock) {

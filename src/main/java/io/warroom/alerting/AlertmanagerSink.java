@@ -3,11 +3,15 @@ package io.warroom.alerting;
 import io.warroom.model.AlertEvent;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.function.LongSupplier;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.StatefulSinkWriter;
+import org.apache.flink.api.connector.sink2.SupportsWriterState;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -21,10 +25,11 @@ import org.apache.flink.metrics.MetricGroup;
  * alert id. Metrics on the writer's group: {@code alertmanager_sent} (batches), {@code alertmanager_failures},
  * {@code alertmanager_dropped} (re-sends dropped by the queue bound) and the gauge {@code alertmanager_pending}.
  *
- * <p>The writer keeps no Flink state: after a restart from a checkpoint, alerts that fired before it are not re-sent
- * and Alertmanager lets them lapse at their last {@code endsAt}, unless the replayed input fires them again.
+ * <p>The writer checkpoints the open incidents (fired, or resolved but held back), so after a restore it goes on
+ * re-sending them: an alert that fired before a restart stays active in Alertmanager, and a held resolve is still
+ * released once its hold-back has passed.
  */
-public final class AlertmanagerSink implements Sink<AlertEvent> {
+public final class AlertmanagerSink implements Sink<AlertEvent>, SupportsWriterState<AlertEvent, AlertEvent> {
     private static final long serialVersionUID = 1L;
 
     private final AlertDeliverySettings settings;
@@ -52,15 +57,27 @@ public final class AlertmanagerSink implements Sink<AlertEvent> {
     }
 
     @Override
-    public SinkWriter<AlertEvent> createWriter(WriterInitContext context) throws IOException {
+    public StatefulSinkWriter<AlertEvent, AlertEvent> createWriter(WriterInitContext context) throws IOException {
+        return restoreWriter(context, List.of());
+    }
+
+    @Override
+    public StatefulSinkWriter<AlertEvent, AlertEvent> restoreWriter(
+            WriterInitContext context, Collection<AlertEvent> openIncidents) throws IOException {
         if (context.getTaskInfo().getNumberOfParallelSubtasks() != 1) {
             throw new IllegalStateException("the Alertmanager sink must run with parallelism 1");
         }
         AlertDelivery delivery = new AlertDelivery(
                 settings, format, new HttpAlertSender(requestTimeout), System::currentTimeMillis);
         register(context.metricGroup(), delivery);
+        openIncidents.forEach(delivery::accept);
         delivery.start();
         return new Writer(delivery, flushTimeout);
+    }
+
+    @Override
+    public SimpleVersionedSerializer<AlertEvent> getWriterStateSerializer() {
+        return AlertEventSerializer.INSTANCE;
     }
 
     private static void register(MetricGroup group, AlertDelivery delivery) {
@@ -70,7 +87,7 @@ public final class AlertmanagerSink implements Sink<AlertEvent> {
         group.gauge("alertmanager_pending", (Gauge<Integer>) delivery::pending);
     }
 
-    private static final class Writer implements SinkWriter<AlertEvent> {
+    private static final class Writer implements StatefulSinkWriter<AlertEvent, AlertEvent> {
         private final AlertDelivery delivery;
         private final Duration flushTimeout;
 
@@ -96,6 +113,11 @@ public final class AlertmanagerSink implements Sink<AlertEvent> {
                 delivery.endOfInput();
                 delivery.awaitDelivered(flushTimeout);
             }
+        }
+
+        @Override
+        public List<AlertEvent> snapshotState(long checkpointId) {
+            return delivery.openIncidents();
         }
 
         @Override

@@ -77,6 +77,36 @@ class AlertDeliveryTest {
     }
 
     @Test
+    void openIncidentsRestoreTheSameAlertsInANewDeliveryAfterARestart() throws Exception {
+        AlertDelivery before = delivery(settings);
+        AlertEvent firing = stockOut(T0);
+        AlertEvent held = AlertEvent.fired(AlertType.STOCK_LOW, "double11", "sku-2", T0, "sku-2 low", "3", "5");
+        before.accept(firing);
+        before.accept(held);
+        before.accept(AlertEvent.resolved(AlertType.STOCK_LOW, "double11", "sku-2", T0, T0 + MINUTE, "sku-2 ok",
+                "9", "5"));
+        List<byte[]> checkpoint = new ArrayList<>();
+        for (AlertEvent change : before.openIncidents()) {
+            checkpoint.add(AlertEventSerializer.INSTANCE.serialize(change));
+        }
+
+        AlertDelivery after = delivery(settings);
+        for (byte[] bytes : checkpoint) {
+            after.accept(AlertEventSerializer.INSTANCE.deserialize(1, bytes));
+        }
+        after.deliverDue();
+
+        // Both are still firing for Alertmanager, under their ids; the held resolve is released after its hold-back.
+        assertThat(sender.alerts()).extracting(a -> a.at("/labels/alert_id").asText())
+                .containsExactlyInAnyOrder(firing.id(), held.id());
+        after.advanceEventTime(T0 + MINUTE + 5 * MINUTE);
+        after.deliverDue();
+        JsonNode released = sender.alerts().get(sender.alerts().size() - 1);
+        assertThat(released.at("/labels/alert_id").asText()).isEqualTo(held.id());
+        assertThat(released.get("endsAt").asText()).isEqualTo("2026-11-10T20:01:00Z");
+    }
+
+    @Test
     void severityFollowsTheType() {
         assertThat(AlertmanagerAlert.severityOf(AlertType.STOCK_OUT)).isEqualTo("page");
         assertThat(AlertmanagerAlert.severityOf(AlertType.OVERSOLD)).isEqualTo("page");

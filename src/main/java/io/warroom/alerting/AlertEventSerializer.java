@@ -1,0 +1,71 @@
+package io.warroom.alerting;
+
+import io.warroom.model.AlertEvent;
+import io.warroom.model.AlertType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+
+/** Writes alert events into the Alertmanager sink's checkpointed state. */
+final class AlertEventSerializer implements SimpleVersionedSerializer<AlertEvent> {
+    static final AlertEventSerializer INSTANCE = new AlertEventSerializer();
+
+    @Override
+    public int getVersion() {
+        return 1;
+    }
+
+    @Override
+    public byte[] serialize(AlertEvent alert) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeUTF(alert.id());
+            out.writeUTF(alert.type().name());
+            out.writeUTF(alert.state().name());
+            out.writeUTF(alert.campaignId());
+            writeNullable(out, alert.itemId());
+            writeNullable(out, alert.channel());
+            out.writeLong(alert.firedAt());
+            out.writeBoolean(alert.resolvedAt() != null);
+            out.writeLong(alert.resolvedAt() == null ? 0 : alert.resolvedAt());
+            writeNullable(out, alert.summary());
+            writeNullable(out, alert.observed());
+            writeNullable(out, alert.threshold());
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public AlertEvent deserialize(int version, byte[] serialized) throws IOException {
+        if (version != 1) {
+            throw new IOException("unknown alert state version " + version);
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
+            String id = in.readUTF();
+            AlertType type = AlertType.valueOf(in.readUTF());
+            AlertEvent.State state = AlertEvent.State.valueOf(in.readUTF());
+            String campaignId = in.readUTF();
+            String itemId = readNullable(in);
+            String channel = readNullable(in);
+            long firedAt = in.readLong();
+            boolean resolved = in.readBoolean();
+            long resolvedAt = in.readLong();
+            return new AlertEvent(id, type, state, campaignId, itemId, channel, firedAt, resolved ? resolvedAt : null,
+                    readNullable(in), readNullable(in), readNullable(in));
+        }
+    }
+
+    private static void writeNullable(DataOutputStream out, String value) throws IOException {
+        out.writeBoolean(value != null);
+        if (value != null) {
+            out.writeUTF(value);
+        }
+    }
+
+    private static String readNullable(DataInputStream in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
+    }
+}
