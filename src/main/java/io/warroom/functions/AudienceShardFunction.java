@@ -4,7 +4,6 @@ import io.warroom.config.CampaignTimeline;
 import io.warroom.config.CampaignDefinition;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AudienceSignal;
-import io.warroom.model.CampaignUpdate;
 import io.warroom.model.CampaignDelta;
 import io.warroom.model.ChannelMinute;
 import io.warroom.model.ChannelStats;
@@ -23,7 +22,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -35,10 +33,8 @@ import org.apache.flink.util.Collector;
  * the watermark reaches the end of each event-time minute it has data in (or the campaign's end within it), so
  * the campaign's evaluations at that boundary see every earlier event; and at cleanup.
  */
-public final class AudienceShardFunction 
-        extends KeyedBroadcastProcessFunction<String, AudienceSignal, CampaignUpdate, CampaignDelta> {
+public final class AudienceShardFunction  extends CampaignKeyedFunction<AudienceSignal, CampaignDelta> {
 
-    private final LiveCampaigns campaigns;
     private final MonitorSettings settings;
 
     private transient ValueState<ShardState> state;
@@ -50,7 +46,7 @@ public final class AudienceShardFunction
     private transient MapState<Long, MinuteStats> minutes;
 
     public AudienceShardFunction(CampaignTimeline campaigns, MonitorSettings settings) {
-        this.campaigns = new LiveCampaigns(campaigns);
+        super(campaigns);
         this.settings = settings;
     }
 
@@ -66,17 +62,6 @@ public final class AudienceShardFunction
         channelMinutePv = rc.getMapState(new MapStateDescriptor<>("channel-minute-pv-pending", Types.LONG,
                 Types.MAP(Types.STRING, Types.LONG)));
         minutes = rc.getMapState(new MapStateDescriptor<>("minutes-pending", Long.class, MinuteStats.class));
-    }
-
-    @Override
-    public void processBroadcastElement(CampaignUpdate update, Context ctx, Collector<CampaignDelta> out)
-            throws Exception {
-        campaigns.apply(update, ctx.getBroadcastState(LiveCampaigns.UPDATES));
-    }
-
-    /** The campaigns as this operator knows them now. */
-    private CampaignTimeline timeline(ReadOnlyContext ctx) throws Exception {
-        return campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES));
     }
 
     @Override

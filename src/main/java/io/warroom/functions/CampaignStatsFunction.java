@@ -6,7 +6,6 @@ import io.warroom.config.CampaignDefinition;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
-import io.warroom.model.CampaignUpdate;
 import io.warroom.model.CampaignDelta;
 import io.warroom.model.CampaignStats;
 import io.warroom.model.ChannelMinute;
@@ -24,7 +23,6 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -41,13 +39,11 @@ import org.apache.flink.util.OutputTag;
  * Stats are emitted at most once per stats interval, after each checkpoint, and once more, {@code closed}, when
  * event time passes the end plus the retention period and the campaign's state is released.
  */
-public final class CampaignStatsFunction 
-        extends KeyedBroadcastProcessFunction<String, CampaignDelta, CampaignUpdate, CampaignStats> {
+public final class CampaignStatsFunction  extends CampaignKeyedFunction<CampaignDelta, CampaignStats> {
     public static final OutputTag<AlertEvent> ALERTS = new OutputTag<>("campaign-alerts") {};
 
     private static final long MINUTE = MinuteStats.MINUTE_MILLIS;
 
-    private final LiveCampaigns campaigns;
     private final MonitorSettings settings;
 
     private transient ValueState<CampaignState> state;
@@ -58,7 +54,7 @@ public final class CampaignStatsFunction
     private transient MapState<Long, PacingStatus> checkpointOutcomes;
 
     public CampaignStatsFunction(CampaignTimeline campaigns, MonitorSettings settings) {
-        this.campaigns = new LiveCampaigns(campaigns);
+        super(campaigns);
         this.settings = settings;
     }
 
@@ -71,17 +67,6 @@ public final class CampaignStatsFunction
         channels = rc.getMapState(new MapStateDescriptor<>("channels", String.class, ChannelTotals.class));
         checkpointOutcomes =
                 rc.getMapState(new MapStateDescriptor<>("checkpoint-outcomes", Long.class, PacingStatus.class));
-    }
-
-    @Override
-    public void processBroadcastElement(CampaignUpdate update, Context ctx, Collector<CampaignStats> out)
-            throws Exception {
-        campaigns.apply(update, ctx.getBroadcastState(LiveCampaigns.UPDATES));
-    }
-
-    /** The campaigns as this operator knows them now. */
-    private CampaignTimeline timeline(ReadOnlyContext ctx) throws Exception {
-        return campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES));
     }
 
     @Override

@@ -7,7 +7,6 @@ import io.warroom.config.ItemSettings;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
-import io.warroom.model.CampaignUpdate;
 import io.warroom.model.AudienceSignal;
 import io.warroom.model.ItemSignal;
 import io.warroom.model.ItemStats;
@@ -28,7 +27,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
@@ -54,8 +52,7 @@ import org.apache.flink.util.OutputTag;
  * campaign's end plus the retention period, the final stats are emitted with {@code closed} set and all state and
  * timers of the key are released; signals arriving after that are counted and dropped.
  */
-public final class ItemStatsFunction 
-        extends KeyedBroadcastProcessFunction<String, ItemSignal, CampaignUpdate, ItemStats> {
+public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, ItemStats> {
     public static final OutputTag<AlertEvent> ALERTS = new OutputTag<>("item-alerts") {};
     public static final OutputTag<AudienceSignal> AUDIENCE = new OutputTag<>("item-audience") {};
 
@@ -65,7 +62,6 @@ public final class ItemStatsFunction
 
     private static final long MINUTE = MinuteStats.MINUTE_MILLIS;
 
-    private final LiveCampaigns campaigns;
     private final MonitorSettings settings;
 
     private transient ValueState<ItemState> state;
@@ -79,7 +75,7 @@ public final class ItemStatsFunction
     private transient Counter closedCampaignDrops;
 
     public ItemStatsFunction(CampaignTimeline campaigns, MonitorSettings settings) {
-        this.campaigns = new LiveCampaigns(campaigns);
+        super(campaigns);
         this.settings = settings;
     }
 
@@ -95,17 +91,6 @@ public final class ItemStatsFunction
         pendingStock = rc.getMapState(new MapStateDescriptor<>("pending-stock", Types.LONG,
                 Types.LIST(TypeInformation.of(ItemSignal.class))));
         recentMinutes = rc.getMapState(new MapStateDescriptor<>("recent-minutes", Long.class, ItemMinute.class));
-    }
-
-    @Override
-    public void processBroadcastElement(CampaignUpdate update, Context ctx, Collector<ItemStats> out)
-            throws Exception {
-        campaigns.apply(update, ctx.getBroadcastState(LiveCampaigns.UPDATES));
-    }
-
-    /** The campaigns as this operator knows them now. */
-    private CampaignTimeline timeline(ReadOnlyContext ctx) throws Exception {
-        return campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES));
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.warroom.functions;
 
 import io.warroom.config.CampaignTimeline;
 import io.warroom.config.MonitorSettings;
-import io.warroom.model.CampaignUpdate;
 import io.warroom.model.OrderEffect;
 import io.warroom.model.OrderEvent;
 import io.warroom.model.OrderLine;
@@ -16,7 +15,6 @@ import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
@@ -35,12 +33,10 @@ import org.apache.flink.util.Collector;
  * Duplicates, by (order_id, status), are dropped on arrival. All state of an order is cleared when event time
  * passes the end of the last campaign plus the retention period.
  */
-public final class OrderLifecycleFunction
-        extends KeyedBroadcastProcessFunction<String, OrderEvent, CampaignUpdate, OrderEffect> {
+public final class OrderLifecycleFunction extends CampaignKeyedFunction<OrderEvent, OrderEffect> {
     private static final Comparator<OrderEvent> EVENT_TIME_ORDER =
             Comparator.comparingLong(OrderEvent::ts).thenComparing(OrderEvent::status);
 
-    private final LiveCampaigns campaigns;
     private final MonitorSettings settings;
     private transient ValueState<OrderProgress> progress;
     private transient ListState<OrderEvent> pending;
@@ -48,19 +44,13 @@ public final class OrderLifecycleFunction
     private transient Counter afterCampaignsClosed;
 
     public OrderLifecycleFunction(CampaignTimeline campaigns, MonitorSettings settings) {
-        this.campaigns = new LiveCampaigns(campaigns);
+        super(campaigns);
         this.settings = settings;
-    }
-
-    @Override
-    public void processBroadcastElement(CampaignUpdate update, Context ctx, Collector<OrderEffect> out)
-            throws Exception {
-        campaigns.apply(update, ctx.getBroadcastState(LiveCampaigns.UPDATES));
     }
 
     /** After the last campaign's end plus retention, no order event can change a number. */
     private long cleanupAt(ReadOnlyContext ctx) throws Exception {
-        return settings.releaseTime(campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES)).latestEnd());
+        return settings.releaseTime(timeline(ctx).latestEnd());
     }
 
     @Override
