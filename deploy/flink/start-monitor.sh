@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # JobManager entry point of docker-compose.yml: runs `warroom run` in Flink application mode once there is a campaign
-# to monitor. With the generator profile, the campaign file of the simulated sale is written a moment after this
-# container starts; with WARROOM_CAMPAIGNS set, the files are there at once. Arguments are passed on to `run`.
+# to monitor, resuming from the newest retained checkpoint if there is one. Arguments are passed on to `run`.
 set -euo pipefail
 
 campaigns=/opt/warroom/campaigns
+checkpoints=/opt/flink/checkpoints
+
+# With the generator profile, the simulated sale's campaign file is written a moment after this container starts;
+# with WARROOM_CAMPAIGNS set, the files are there at once.
 shopt -s nullglob
 until files=("$campaigns"/*.yaml "$campaigns"/*.yml) && [ ${#files[@]} -gt 0 ]; do
     echo "Waiting for campaign files in $campaigns: set WARROOM_CAMPAIGNS to your folder, or start the stack with" \
@@ -12,5 +15,15 @@ until files=("$campaigns"/*.yaml "$campaigns"/*.yml) && [ ${#files[@]} -gt 0 ]; 
     sleep 5
 done
 
+# Without Flink HA a new JobManager starts a new job: restoring the last checkpoint keeps the totals and the Kafka
+# offsets together. `docker compose down -v` removes the checkpoints for a fresh start.
+restore=()
+latest=$(find "$checkpoints" -mindepth 3 -maxdepth 3 -path '*/chk-*/_metadata' -printf '%T@ %h\n' 2>/dev/null \
+    | sort -rn | head -n 1 | cut -d ' ' -f 2-)
+if [ -n "$latest" ]; then
+    echo "Resuming from checkpoint $latest"
+    restore=(--restore "file://$latest")
+fi
+
 exec /docker-entrypoint.sh standalone-job --job-classname io.warroom.cli.WarroomCli \
-    run --campaign "$campaigns" "$@"
+    run --campaign "$campaigns" "${restore[@]}" "$@"
