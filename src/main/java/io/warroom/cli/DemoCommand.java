@@ -1,5 +1,6 @@
 package io.warroom.cli;
 
+import io.warroom.alerting.AlertmanagerOutput;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignLoader;
 import io.warroom.config.MonitorOptions;
@@ -17,6 +18,7 @@ import io.warroom.io.KafkaOutputs;
 import io.warroom.io.KafkaTopics;
 import io.warroom.metrics.PrometheusEndpoint;
 import io.warroom.pipeline.MonitorPipeline;
+import io.warroom.pipeline.MonitorSinks;
 import io.warroom.serde.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,6 +43,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -106,6 +109,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/demo",
             description = "Where the demo writes its campaign file (default: ${DEFAULT-VALUE}).")
     Path out;
+
+    @Option(names = "--wall-clock-watermark", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Hold event time to the wall clock minus the out-of-orderness bound (default: on, as in "
+                    + "run). With --speed above 1 the sale runs ahead of the clock: turn it off so the monitor's "
+                    + "event time, pacing plan and sell rates follow the simulated sale.")
+    boolean wallClockWatermark;
+
+    @Mixin
+    AlertmanagerFlags alertmanager;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -181,14 +193,18 @@ public final class DemoCommand implements Callable<Integer> {
                 Files.readAllBytes(campaignFile))));
 
         config.set(MonitorOptions.STATS_INTERVAL, Duration.ofSeconds(1));
+        config.set(MonitorOptions.WALL_CLOCK_WATERMARK, wallClockWatermark);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(parallelism);
         env.enableCheckpointing(Duration.ofSeconds(2).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         // A fresh prefix per run: transactions of an earlier demo on the same Kafka must not fence this one.
         String transactionalPrefix = "warroom-demo-" + UUID.randomUUID().toString().substring(0, 8);
+        MonitorSinks sinks = new KafkaOutputs(brokers, topics, transactionalPrefix, Duration.ofMinutes(5));
+        if (alertmanager.configured()) {
+            sinks = sinks.andThen(new AlertmanagerOutput(alertmanager.urls, alertmanager.dashboardTemplate));
+        }
         new MonitorPipeline(campaigns, MonitorOptions.settings(config)).assemble(env,
-                new KafkaInputs(brokers, "warroom-demo-" + start.toEpochSecond(), topics),
-                new KafkaOutputs(brokers, topics, transactionalPrefix, Duration.ofMinutes(5)));
+                new KafkaInputs(brokers, "warroom-demo-" + start.toEpochSecond(), topics), sinks);
         JobClient job = env.executeAsync("warroom demo");
 
         screen.printf("warroom demo: a %s sale starting now at %s (campaign file %s)%n", readable(duration),

@@ -101,7 +101,8 @@ final class RunCommand implements Callable<Integer> {
     AlertmanagerFlags alertmanager;
 
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9249",
-            description = "Port of the Prometheus metrics endpoint of the embedded Flink (default: ${DEFAULT-VALUE}).")
+            description = "Port of the Prometheus metrics endpoint of the embedded Flink (default: ${DEFAULT-VALUE}); "
+                    + "on a Flink cluster, configure metrics.reporter.* in Flink's configuration instead.")
     int metricsPort;
 
     @Override
@@ -118,11 +119,15 @@ final class RunCommand implements Callable<Integer> {
                 inputTopics.inventory, statsTopic, alertsTopic, rejectedTopic, campaignConfigTopic);
         Configuration config = monitor.configuration();
         config.set(MonitorOptions.WALL_CLOCK_WATERMARK, wallClockWatermark);
-        try {
-            PrometheusEndpoint.enable(config, metricsPort);
-        } catch (IllegalStateException e) {
-            spec.commandLine().getErr().println(e.getMessage());
-            return 2;
+        // On a cluster, Flink's own configuration sets up the reporter, one endpoint per JobManager and TaskManager;
+        // there the port check would only trip over the JobManager's endpoint, in whose JVM this code runs.
+        if (!FlinkDeployment.onCluster()) {
+            try {
+                PrometheusEndpoint.enable(config, metricsPort);
+            } catch (IllegalStateException e) {
+                spec.commandLine().getErr().println(e.getMessage());
+                return 2;
+            }
         }
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
         config.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,

@@ -22,6 +22,11 @@ public final class WarroomCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new WarroomCli()).execute(args));
+        int exitCode = new CommandLine(new WarroomCli()).execute(args);
+        // In application mode main() runs inside the JobManager: returning hands the submitted job to Flink, while
+        // System.exit would take the JobManager, and the job, down with it. A failure still exits loudly.
+        if (exitCode != 0 || !FlinkDeployment.onCluster()) {
+            System.exit(exitCode);
+        }
     }
 }

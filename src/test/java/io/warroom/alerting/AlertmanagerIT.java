@@ -9,12 +9,13 @@ import io.warroom.cli.WarroomCli;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
 import io.warroom.serde.Json;
+import io.warroom.testkit.AlertmanagerProcess;
+import io.warroom.testkit.Ports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +43,6 @@ import picocli.CommandLine;
  * Alertmanager outage loses nothing.
  */
 class AlertmanagerIT {
-    private static final Path BINARY = Path.of("/usr/bin/prometheus-alertmanager");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @TempDir
@@ -51,7 +51,7 @@ class AlertmanagerIT {
     private HttpServer webhook;
     private final List<Notification> notifications = Collections.synchronizedList(new ArrayList<>());
     private int port;
-    private Process alertmanager;
+    private AlertmanagerProcess alertmanager;
     private final List<AlertDelivery> deliveries = new ArrayList<>();
 
     /** One webhook call: the group (campaign/alertname), its status and the alert ids in it. */
@@ -59,23 +59,23 @@ class AlertmanagerIT {
 
     @BeforeEach
     void startWebhookAndAlertmanager() throws Exception {
-        assumeTrue(Files.isExecutable(BINARY), BINARY + " is missing (apt-get install prometheus-alertmanager); "
-                + "skipping the Alertmanager integration test");
+        assumeTrue(AlertmanagerProcess.installed(), AlertmanagerProcess.BINARY + " is missing (apt-get install "
+                + "prometheus-alertmanager); skipping the Alertmanager integration test");
         webhook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         webhook.createContext("/hook", exchange -> {
             JsonNode body = Json.readTree(exchange.getRequestBody().readAllBytes());
+            // Acknowledged before it is recorded: Alertmanager logs a notification as sent only once it has the
+            // answer, and a test that stops Alertmanager on seeing the notification must not cut in between.
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
             notifications.add(new Notification(
                     body.at("/groupLabels/campaign").asText() + "/" + body.at("/groupLabels/alertname").asText(),
                     body.get("status").asText(),
                     StreamSupport.stream(body.get("alerts").spliterator(), false)
                             .map(a -> a.at("/labels/alert_id").asText()).toList()));
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
         });
         webhook.start();
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        port = Ports.free();
         Files.writeString(dir.resolve("alertmanager.yml"), """
                 route:
                   receiver: hook
@@ -89,14 +89,16 @@ class AlertmanagerIT {
                       - url: 'http://127.0.0.1:%d/hook'
                         send_resolved: true
                 """.formatted(webhook.getAddress().getPort()));
-        Files.createDirectories(dir.resolve("data"));
-        startAlertmanager();
+        alertmanager = new AlertmanagerProcess(dir.resolve("alertmanager.yml"), dir, port);
+        alertmanager.start();
     }
 
     @AfterEach
     void stopEverything() throws Exception {
         deliveries.forEach(AlertDelivery::close);
-        stopAlertmanager();
+        if (alertmanager != null) {
+            alertmanager.stop();
+        }
         if (webhook != null) {
             webhook.stop(0);
         }
@@ -158,7 +160,7 @@ class AlertmanagerIT {
         await("alert before the outage", () -> activeIds().contains(before.id()));
         await("its notification", () -> notified("firing").contains("c3/OVERSOLD"));
 
-        stopAlertmanager();
+        alertmanager.stop();
         AlertEvent during = AlertEvent.fired(AlertType.STOCK_OUT, "c3", "sku-3", firedAt + 1_000, "sold out", "0",
                 "0");
         delivery.accept(during);
@@ -167,7 +169,7 @@ class AlertmanagerIT {
         await("failed attempts while Alertmanager is down", () -> delivery.failures() >= 2);
         assertThat(delivery.pending()).isGreaterThan(0);
 
-        startAlertmanager();
+        alertmanager.start();
         await("alert sent during the outage arrives", () -> activeIds().equals(List.of(during.id())));
         await("its firing notification", () -> notified("firing").contains("c3/STOCK_OUT"));
         // Alertmanager kept its notification log across the restart, so the resolve that was sent while it was
@@ -226,35 +228,6 @@ class AlertmanagerIT {
         return delivery;
     }
 
-    private void startAlertmanager() throws Exception {
-        alertmanager = new ProcessBuilder(BINARY.toString(),
-                "--config.file=" + dir.resolve("alertmanager.yml"),
-                "--storage.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port,
-                "--cluster.listen-address=", // no gossip port: a single test instance
-                "--log.level=warn")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("alertmanager.log").toFile()))
-                .start();
-        await("Alertmanager ready", () -> {
-            try {
-                return get("/-/ready").statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-    }
-
-    private void stopAlertmanager() throws InterruptedException {
-        if (alertmanager != null) {
-            alertmanager.destroy(); // SIGTERM: Alertmanager writes its notification log snapshot on the way out
-            if (!alertmanager.waitFor(10, TimeUnit.SECONDS)) {
-                alertmanager.destroyForcibly().waitFor();
-            }
-            alertmanager = null;
-        }
-    }
-
     private List<String> notified(String status) {
         synchronized (notifications) {
             return notifications.stream().filter(n -> n.status().equals(status)).map(Notification::group).toList();
@@ -290,7 +263,7 @@ class AlertmanagerIT {
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("timed out waiting for: " + what + "; notifications " + notifications
-                        + "; Alertmanager log:\n" + Files.readString(dir.resolve("alertmanager.log")));
+                        + "; Alertmanager log:\n" + alertmanager.log());
             }
             Thread.sleep(100);
         }

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Creates warroom's topics, if missing, once Kafka answers: the input streams the monitor reads and the outputs it
+# writes (topic auto-creation is off, as in production). docker-compose.yml runs it as the kafka-init service, against
+# the stack's broker or, with KAFKA_BOOTSTRAP set, against a real cluster (set KAFKA_REPLICATION_FACTOR there).
+set -eu
+
+bootstrap="${KAFKA_BOOTSTRAP:-kafka:19092}"
+partitions="${KAFKA_PARTITIONS:-4}"
+replication="${KAFKA_REPLICATION_FACTOR:-1}"
+topics="/opt/kafka/bin/kafka-topics.sh --bootstrap-server $bootstrap"
+
+tries=0
+until $topics --list >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 60 ]; then
+        echo "Kafka at $bootstrap did not answer for 2 minutes" >&2
+        exit 1
+    fi
+    sleep 2
+done
+
+for topic in clicks carts orders inventory campaign-stats campaign-alerts rejected-events; do
+    $topics --create --if-not-exists --topic "$topic" --partitions "$partitions" \
+        --replication-factor "$replication"
+done
+$topics --list
