@@ -23,4 +23,8 @@ for topic in clicks carts orders inventory campaign-stats campaign-alerts reject
     $topics --create --if-not-exists --topic "$topic" --partitions "$partitions" \
         --replication-factor "$replication"
 done
+# Campaign updates (`warroom campaign push`): one partition keeps them in order; compaction keeps every campaign's
+# latest definition for as long as the topic lives.
+$topics --create --if-not-exists --topic campaign-config --partitions 1 --replication-factor "$replication" \
+    --config cleanup.policy=compact
 $topics --list

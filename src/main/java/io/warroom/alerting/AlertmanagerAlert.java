@@ -27,8 +27,9 @@ public final class AlertmanagerAlert implements Serializable {
     private final String generatorUrl;
 
     /**
-     * @param dashboardTemplate link with {@code {campaign}} and {@code {item}} placeholders (URL-encoded on
-     *     substitution; {@code {item}} becomes empty for campaign alerts); null for no dashboard annotation
+     * @param dashboardTemplate link with {@code {campaign}} and {@code {item}} placeholders, or
+     *     {@code {campaign_label}} and {@code {item_label}} for the forms Prometheus labels hold (URL-encoded on
+     *     substitution; the item ones become empty for campaign alerts); null for no dashboard annotation
      * @param generatorUrl optional link back to the job (e.g. the Flink UI); null to omit
      */
     public AlertmanagerAlert(String dashboardTemplate, String generatorUrl) {
@@ -72,7 +73,9 @@ public final class AlertmanagerAlert implements Serializable {
         if (dashboardTemplate != null && !dashboardTemplate.isEmpty()) {
             annotations.put("dashboard", dashboardTemplate
                     .replace("{campaign}", encode(alert.campaignId()))
-                    .replace("{item}", alert.itemId() == null ? "" : encode(alert.itemId())));
+                    .replace("{item}", alert.itemId() == null ? "" : encode(alert.itemId()))
+                    .replace("{campaign_label}", encode(asLabel(alert.campaignId())))
+                    .replace("{item_label}", alert.itemId() == null ? "" : encode(asLabel(alert.itemId()))));
         }
         json.put("startsAt", rfc3339(alert.firedAt()));
         // Alertmanager rejects a batch holding an alert that ends before it starts (event time may run ahead of
@@ -93,6 +96,14 @@ public final class AlertmanagerAlert implements Serializable {
         if (value != null && !value.isEmpty()) {
             node.put(field, value);
         }
+    }
+
+    /**
+     * The value as Flink's Prometheus reporter writes it into a label (other characters than letters, digits, '_'
+     * and ':' become '_'), which is what dashboard variables hold.
+     */
+    static String asLabel(String value) {
+        return value.replaceAll("[^a-zA-Z0-9_:]", "_");
     }
 
     private static String encode(String value) {
