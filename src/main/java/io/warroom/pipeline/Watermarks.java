@@ -4,7 +4,6 @@ import io.warroom.config.MonitorSettings;
 import io.warroom.model.CampaignUpdate;
 import io.warroom.model.InputRecord;
 import java.time.Duration;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -24,8 +23,11 @@ public final class Watermarks {
     }
 
     /**
-     * The control input: updates are looked up by the effective time they carry, not ordered by watermarks, so
-     * this input always stands at the final watermark and never holds back the event time of the data it joins.
+     * The control input: updates are looked up by the effective time they carry, not ordered by watermarks, so this
+     * input is always idle and never holds back the event time of the data it joins. Idle, not at the final
+     * watermark: an operator leaves its idle inputs out of its watermark, so while every data input is idle (traffic
+     * stopped, no wall-clock watermark) a control input standing at {@code Long.MAX_VALUE} would carry event time to
+     * the end of time, evaluating every pacing checkpoint at once and closing every campaign.
      */
     public static WatermarkStrategy<CampaignUpdate> control() {
         return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<CampaignUpdate>() {
@@ -34,7 +36,7 @@ public final class Watermarks {
 
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
+                output.markIdle();
             }
         });
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -62,6 +63,15 @@ final class CommittedOutput implements AutoCloseable {
                 return false;
             }
         }
+    }
+
+    /**
+     * Like {@link #awaitUntil}, but gives up as soon as {@code job} has ended (restarts exhausted), so a broken job
+     * fails a test at once instead of after every wait.
+     */
+    boolean awaitWhileRunning(JobClient job, Duration timeout, BooleanSupplier condition) {
+        return awaitUntil(timeout, () -> condition.getAsBoolean() || LiveKafka.jobEnded(job))
+                && condition.getAsBoolean();
     }
 
     /** Keeps reading for a while, so anything committed late (a duplicate, say) is seen too. */

@@ -11,7 +11,6 @@ import io.warroom.io.LiveSale.Outgoing;
 import io.warroom.io.LiveSale.Phase;
 import io.warroom.io.LiveSale.Totals;
 import io.warroom.pipeline.MonitorPipeline;
-import io.warroom.testkit.FailingSources;
 import io.warroom.testkit.InjectedFailure;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -21,13 +20,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -36,16 +32,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,15 +74,17 @@ class KafkaEndToEndIT {
     static void runSaleThroughFailure(@InjectMiniCluster MiniCluster flink) throws Exception {
         InjectedFailure.reset();
         FLINK_CLUSTER = flink;
-        kafka = startKafka();
-        createTopics(TOPICS);
+        kafka = LiveKafka.startBroker();
+        LiveKafka.createTopics(kafka.bootstrapServers(), TOPICS, PARTITIONS);
         // Event time within the last hour, as live traffic would have it.
         long start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(60)).toEpochMilli();
         sale = LiveSale.generate(start, 20261111L);
-        job = startMonitor(flink, sale.campaignYaml());
+        // The sale squeezes 40 minutes of event time into seconds: the tail moves event time, not the wall clock.
+        job = LiveKafka.startMonitor(flink, PARALLELISM, CHECKPOINT_INTERVAL, null, "e2e-live.yaml",
+                sale.campaignYaml(), kafka.bootstrapServers(), TOPICS, "warroom-e2e");
         output = new CommittedOutput(kafka.bootstrapServers(), TOPICS, PARTITIONS);
 
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = LiveKafka.producer(kafka.bootstrapServers())) {
             send(producer, Phase.BEFORE_FAILURE);
             Totals first = sale.expectedTotals(Phase.BEFORE_FAILURE);
             // Committed output implies a completed checkpoint holding the first part in state.
@@ -196,20 +187,9 @@ class KafkaEndToEndIT {
         assertThat(output.rejected).extracting(r -> r.path("origin").asText()).doesNotHaveDuplicates();
     }
 
-    /**
-     * Reads output until {@code condition} holds, {@code timeout} passes or the job has ended (restarts exhausted),
-     * so a broken job fails the tests at once instead of after every wait.
-     */
+    /** Reads output until {@code condition} holds, {@code timeout} passes or the job has ended. */
     private static boolean await(Duration timeout, BooleanSupplier condition) {
-        return output.awaitUntil(timeout, () -> condition.getAsBoolean() || jobEnded()) && condition.getAsBoolean();
-    }
-
-    private static boolean jobEnded() {
-        try {
-            return job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState();
-        } catch (Exception e) {
-            return true;
-        }
+        return output.awaitWhileRunning(job, timeout, condition);
     }
 
     /** What the polling waits for: final totals, the sold-out stock and the expected alerts. */
@@ -251,7 +231,7 @@ class KafkaEndToEndIT {
     void aCheckpointIsEvaluatedWhenEveryInputHasGoneQuiet() throws Exception {
         KafkaTopics topics = new KafkaTopics("idle-clicks", "idle-carts", "idle-orders", "idle-inventory",
                 "idle-stats", "idle-alerts", "idle-rejected", "idle-campaign-config");
-        createTopics(topics);
+        LiveKafka.createTopics(kafka.bootstrapServers(), topics, PARTITIONS);
         Instant now = Instant.now();
         Instant checkpoint = now.plusSeconds(15).truncatedTo(ChronoUnit.SECONDS);
         String campaignYaml = """
@@ -273,7 +253,7 @@ class KafkaEndToEndIT {
                 .assemble(env, new KafkaInputs(bootstrap, "warroom-idle", topics),
                         new KafkaOutputs(bootstrap, topics, "warroom-idle", Duration.ofMinutes(1)));
         JobClient idleJob = env.executeAsync("warroom idle inputs");
-        try (KafkaProducer<String, String> producer = producer();
+        try (KafkaProducer<String, String> producer = LiveKafka.producer(kafka.bootstrapServers());
                 CommittedOutput idleOutput = new CommittedOutput(bootstrap, topics, PARTITIONS)) {
             long paidAt = now.minusSeconds(30).toEpochMilli();
             for (int i = 0; i < 3; i++) {
@@ -295,85 +275,11 @@ class KafkaEndToEndIT {
         }
     }
 
-    private static KafkaClusterTestKit startKafka() throws Exception {
-        TestKitNodes nodes = new TestKitNodes.Builder()
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .build();
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
-                // One broker: internal topics cannot have the default three replicas; few partitions start faster.
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                // Topics are created up front, as in production; a typo must fail rather than create a topic.
-                .setConfigProp("auto.create.topics.enable", "false")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        return cluster;
-    }
-
-    private static void createTopics(KafkaTopics names) throws Exception {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (Admin admin = Admin.create(props)) {
-            List<NewTopic> topics = new ArrayList<>();
-            for (String topic : List.of(names.clicks(), names.carts(), names.orders(), names.inventory(),
-                    names.stats(), names.alerts(), names.rejected())) {
-                topics.add(new NewTopic(topic, PARTITIONS, (short) 1));
-            }
-            topics.add(new NewTopic(names.campaignConfig(), 1, (short) 1)
-                    .configs(Map.of("cleanup.policy", "compact")));
-            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-        }
-    }
-
-    /** Wired as RunCommand does it, with the failure injected behind the Kafka source. */
-    private static JobClient startMonitor(MiniCluster flink, String campaignYaml) throws Exception {
-        Configuration config = new Configuration();
-        // The sale squeezes 40 minutes of event time into seconds, so to the wall clock its events are historical:
-        // run it as `warroom run --no-wall-clock-watermark` would, or an idle pause could push event time past
-        // events still to come. The tail moves event time instead.
-        config.set(MonitorOptions.WALL_CLOCK_WATERMARK, false);
-        config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
-        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
-        // The extension only offers its environment inside test methods; the sale runs once for the class.
-        StreamExecutionEnvironment env = new TestStreamEnvironment(flink, config, PARALLELISM, List.of(), List.of());
-        env.setParallelism(PARALLELISM);
-        env.enableCheckpointing(CHECKPOINT_INTERVAL.toMillis(), CheckpointingMode.EXACTLY_ONCE);
-
-        CampaignCatalog campaigns = new CampaignCatalog(List.of(
-                CampaignLoader.parse("e2e-live.yaml", campaignYaml.getBytes(StandardCharsets.UTF_8))));
-        String bootstrap = kafka.bootstrapServers();
-        new MonitorPipeline(campaigns, MonitorOptions.settings(config)).assemble(env,
-                new FailingSources(new KafkaInputs(bootstrap, "warroom-e2e", TOPICS)),
-                new KafkaOutputs(bootstrap, TOPICS, "warroom-e2e", Duration.ofMinutes(1)));
-        return env.executeAsync("warroom e2e");
-    }
-
-    private static KafkaProducer<String, String> producer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(props);
-    }
-
     private static void send(KafkaProducer<String, String> producer, Phase phase) throws Exception {
-        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
         for (Outgoing o : sale.phase(phase)) {
-            sent.add(producer.send(new ProducerRecord<>(o.topic(), o.partition(), o.key(), o.value())));
+            records.add(new ProducerRecord<>(o.topic(), o.partition(), o.key(), o.value()));
         }
-        producer.flush();
-        for (Future<RecordMetadata> future : sent) {
-            future.get();
-        }
+        LiveKafka.send(producer, records);
     }
 }

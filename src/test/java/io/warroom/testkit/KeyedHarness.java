@@ -12,8 +12,8 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
 /**
  * Flink's operator harness around one of warroom's keyed functions, opened, with processing time at 0. The
- * campaign-update input is at its final watermark, as the control input is in the job, so the watermarks given to
- * the harness alone drive event time.
+ * campaign-update input is at its final watermark, so the watermarks given to the harness alone drive event time, as
+ * they do in the job, where the control input is idle (the harness has no idle inputs).
  */
 public final class KeyedHarness {
     private KeyedHarness() {}

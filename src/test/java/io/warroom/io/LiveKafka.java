@@ -1,0 +1,182 @@
+package io.warroom.io;
+
+import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignLoader;
+import io.warroom.config.MonitorOptions;
+import io.warroom.pipeline.MonitorPipeline;
+import io.warroom.testkit.FailingSources;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * What the Kafka end-to-end tests share: an in-process KRaft broker from Kafka's test kit, topics created up front
+ * as in production, plain producers and readers, and the live job wired as {@code warroom run} wires it (Kafka in,
+ * Kafka out, exactly-once checkpoints) with an {@link io.warroom.testkit.InjectedFailure} behind the Kafka source.
+ */
+final class LiveKafka {
+    private LiveKafka() {}
+
+    static KafkaClusterTestKit startBroker() throws Exception {
+        TestKitNodes nodes = new TestKitNodes.Builder()
+                .setCombined(true)
+                .setNumBrokerNodes(1)
+                .setNumControllerNodes(1)
+                .build();
+        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
+                // One broker: internal topics cannot have the default three replicas; few partitions start faster.
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.num.partitions", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                // Topics are created up front, as in production; a typo must fail rather than create a topic.
+                .setConfigProp("auto.create.topics.enable", "false")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        return cluster;
+    }
+
+    /** The input and output topics with {@code partitions} partitions each, and the compacted campaign-config. */
+    static void createTopics(String bootstrapServers, KafkaTopics names, int partitions) throws Exception {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            List<NewTopic> topics = new ArrayList<>();
+            for (String topic : List.of(names.clicks(), names.carts(), names.orders(), names.inventory(),
+                    names.stats(), names.alerts(), names.rejected())) {
+                topics.add(new NewTopic(topic, partitions, (short) 1));
+            }
+            topics.add(new NewTopic(names.campaignConfig(), 1, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact")));
+            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    static KafkaProducer<String, String> producer(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(props);
+    }
+
+    /** Sends records in order and returns once every one is acknowledged. */
+    static void send(KafkaProducer<String, String> producer, List<ProducerRecord<String, String>> records)
+            throws Exception {
+        List<Future<RecordMetadata>> sent = new ArrayList<>();
+        for (ProducerRecord<String, String> record : records) {
+            sent.add(producer.send(record));
+        }
+        producer.flush();
+        for (Future<RecordMetadata> future : sent) {
+            future.get();
+        }
+    }
+
+    /** Every record of one partition as it is now, from offset 0 to its end. */
+    static List<ConsumerRecord<String, String>> readAll(String bootstrapServers, String topic, int partition) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        TopicPartition tp = new TopicPartition(topic, partition);
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /** The next offset of one partition: how many records it has ever been given. */
+    static long endOffset(String bootstrapServers, String topic, int partition) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        TopicPartition tp = new TopicPartition(topic, partition);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            return consumer.endOffsets(List.of(tp)).get(tp);
+        }
+    }
+
+    /**
+     * Starts the monitor over Kafka as {@code RunCommand} wires it, with the failure injected behind the Kafka source
+     * and a restart strategy that lets the job come back from it.
+     *
+     * @param idleTimeout after how long a quiet input partition is marked idle; null for the default
+     */
+    static JobClient startMonitor(MiniCluster flink, int parallelism, Duration checkpointInterval,
+            Duration idleTimeout, String campaignFile, String campaignYaml, String bootstrapServers,
+            KafkaTopics topics, String groupId) throws Exception {
+        Configuration config = new Configuration();
+        if (idleTimeout != null) {
+            config.set(MonitorOptions.IDLE_TIMEOUT, idleTimeout);
+        }
+        // Tests squeeze many minutes of event time into seconds, so to the wall clock their events are historical:
+        // run as `warroom run --no-wall-clock-watermark` would, or an idle pause could push event time past events
+        // still to come. The events themselves move event time instead.
+        config.set(MonitorOptions.WALL_CLOCK_WATERMARK, false);
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        // The extension only offers its environment inside test methods; the scenarios run once per class.
+        StreamExecutionEnvironment env = new TestStreamEnvironment(flink, config, parallelism, List.of(), List.of());
+        env.setParallelism(parallelism);
+        env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+
+        CampaignCatalog campaigns = new CampaignCatalog(List.of(
+                CampaignLoader.parse(campaignFile, campaignYaml.getBytes(StandardCharsets.UTF_8))));
+        new MonitorPipeline(campaigns, MonitorOptions.settings(config)).assemble(env,
+                new FailingSources(new KafkaInputs(bootstrapServers, groupId, topics)),
+                new KafkaOutputs(bootstrapServers, topics, groupId, Duration.ofMinutes(1)));
+        return env.executeAsync(groupId);
+    }
+
+    /** Whether the job has ended for good (restarts exhausted, cancelled), or cannot be asked any more. */
+    static boolean jobEnded(JobClient job) {
+        try {
+            return job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState();
+        } catch (Exception e) {
+            return true;
+        }
+    }
+}
