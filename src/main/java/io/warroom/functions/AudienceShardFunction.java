@@ -46,7 +46,7 @@ public final class AudienceShardFunction  extends CampaignKeyedFunction<Audience
     private transient MapState<Long, MinuteStats> minutes;
 
     public AudienceShardFunction(CampaignTimeline campaigns, MonitorSettings settings) {
-        super(campaigns);
+        super(campaigns, AudienceSignal.class);
         this.settings = settings;
     }
 
@@ -65,7 +65,12 @@ public final class AudienceShardFunction  extends CampaignKeyedFunction<Audience
     }
 
     @Override
-    public void processElement(AudienceSignal signal, ReadOnlyContext ctx, Collector<CampaignDelta> out) throws Exception {
+    protected String campaignOf(AudienceSignal element) {
+        return element.campaignId();
+    }
+
+    @Override
+    protected void process(AudienceSignal signal, ReadOnlyContext ctx, Collector<CampaignDelta> out) throws Exception {
         CampaignDefinition campaign = timeline(ctx).inForce(signal.campaignId(), signal.ts());
         if (ctx.timerService().currentWatermark() >= settings.releaseTime(campaign.end())) {
             return; // counted where the signal came from
@@ -113,7 +118,7 @@ public final class AudienceShardFunction  extends CampaignKeyedFunction<Audience
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CampaignDelta> out) throws Exception {
+    protected void onFunctionTimer(long timestamp, OnTimerContext ctx, Collector<CampaignDelta> out) throws Exception {
         ShardState st = state.value();
         if (st == null) {
             return;

@@ -2,20 +2,45 @@ package io.warroom.functions;
 
 import io.warroom.config.CampaignTimeline;
 import io.warroom.model.CampaignUpdate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
  * A keyed function that works with the campaigns: it applies every campaign update from the control input to its
  * broadcast state ({@link LiveCampaigns}) and reads the campaigns through {@link #timeline}.
+ *
+ * <p>An element of a campaign this operator does not know yet waits in keyed state and is retried on a short
+ * processing-time timer: a campaign added by an update reaches each operator on its own broadcast channel, and the
+ * first signals of the new campaign (opened by the router, which learns of it first) may arrive before it.
  */
 public abstract class CampaignKeyedFunction<IN, OUT>
         extends KeyedBroadcastProcessFunction<String, IN, CampaignUpdate, OUT> {
-    private final LiveCampaigns campaigns;
+    private static final long RETRY_MILLIS = 100;
 
-    protected CampaignKeyedFunction(CampaignTimeline campaigns) {
+    private final LiveCampaigns campaigns;
+    private final Class<IN> elementType;
+    private transient ListState<IN> waiting;
+
+    protected CampaignKeyedFunction(CampaignTimeline campaigns, Class<IN> elementType) {
         this.campaigns = new LiveCampaigns(campaigns);
+        this.elementType = elementType;
     }
+
+    /** The campaign an element belongs to; null when it does not depend on one. */
+    protected abstract String campaignOf(IN element);
+
+    /** Processes an element whose campaign this operator knows. */
+    protected abstract void process(IN element, ReadOnlyContext ctx, Collector<OUT> out) throws Exception;
+
+    /** A timer of the function's own. */
+    protected abstract void onFunctionTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out)
+            throws Exception;
 
     @Override
     public final void processBroadcastElement(CampaignUpdate update, Context ctx, Collector<OUT> out)
@@ -23,8 +48,54 @@ public abstract class CampaignKeyedFunction<IN, OUT>
         campaigns.apply(update, ctx.getBroadcastState(LiveCampaigns.UPDATES));
     }
 
+    @Override
+    public final void processElement(IN element, ReadOnlyContext ctx, Collector<OUT> out) throws Exception {
+        String campaignId = campaignOf(element);
+        if (campaignId != null && !timeline(ctx).knows(campaignId)) {
+            waiting().add(element);
+            ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + RETRY_MILLIS);
+            return;
+        }
+        process(element, ctx, out);
+    }
+
+    @Override
+    public final void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            retryWaiting(ctx, out);
+        }
+        onFunctionTimer(timestamp, ctx, out);
+    }
+
     /** The campaigns as this operator knows them now. */
     protected final CampaignTimeline timeline(ReadOnlyContext ctx) throws Exception {
         return campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES));
+    }
+
+    private void retryWaiting(OnTimerContext ctx, Collector<OUT> out) throws Exception {
+        Iterable<IN> pending = waiting().get();
+        if (pending == null || !pending.iterator().hasNext()) {
+            return;
+        }
+        List<IN> stillWaiting = new ArrayList<>();
+        List<IN> ready = new ArrayList<>();
+        for (IN element : pending) {
+            (timeline(ctx).knows(campaignOf(element)) ? ready : stillWaiting).add(element);
+        }
+        waiting().update(stillWaiting);
+        if (!stillWaiting.isEmpty()) {
+            ctx.timerService().registerProcessingTimeTimer(ctx.timerService().currentProcessingTime() + RETRY_MILLIS);
+        }
+        for (IN element : ready) {
+            process(element, ctx, out);
+        }
+    }
+
+    private ListState<IN> waiting() {
+        if (waiting == null) {
+            waiting = getRuntimeContext().getListState(
+                    new ListStateDescriptor<>("waiting-for-campaign", TypeInformation.of(elementType)));
+        }
+        return waiting;
     }
 }

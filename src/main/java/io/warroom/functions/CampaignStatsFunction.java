@@ -54,7 +54,7 @@ public final class CampaignStatsFunction  extends CampaignKeyedFunction<Campaign
     private transient MapState<Long, PacingStatus> checkpointOutcomes;
 
     public CampaignStatsFunction(CampaignTimeline campaigns, MonitorSettings settings) {
-        super(campaigns);
+        super(campaigns, CampaignDelta.class);
         this.settings = settings;
     }
 
@@ -70,7 +70,12 @@ public final class CampaignStatsFunction  extends CampaignKeyedFunction<Campaign
     }
 
     @Override
-    public void processElement(CampaignDelta delta, ReadOnlyContext ctx, Collector<CampaignStats> out) throws Exception {
+    protected String campaignOf(CampaignDelta element) {
+        return element.campaignId();
+    }
+
+    @Override
+    protected void process(CampaignDelta delta, ReadOnlyContext ctx, Collector<CampaignStats> out) throws Exception {
         CampaignDefinition campaign = timeline(ctx).get(delta.campaignId());
         campaign = timeline(ctx).inForce(campaign.campaignId(),
                 Math.max(campaign.start(), ctx.timerService().currentWatermark()));
@@ -97,7 +102,7 @@ public final class CampaignStatsFunction  extends CampaignKeyedFunction<Campaign
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CampaignStats> out) throws Exception {
+    protected void onFunctionTimer(long timestamp, OnTimerContext ctx, Collector<CampaignStats> out) throws Exception {
         CampaignState st = state.value();
         if (st == null) {
             return;
@@ -178,7 +183,8 @@ public final class CampaignStatsFunction  extends CampaignKeyedFunction<Campaign
         }
     }
 
-    private boolean evaluateCheckpoints(long watermark, CampaignState st, CampaignDefinition campaign, ReadOnlyContext ctx)
+    private boolean evaluateCheckpoints(
+            long watermark, CampaignState st, CampaignDefinition campaign, ReadOnlyContext ctx)
             throws Exception {
         boolean any = false;
         for (int k = 0; k < campaign.pacing().size(); k++) {
@@ -270,7 +276,8 @@ public final class CampaignStatsFunction  extends CampaignKeyedFunction<Campaign
         return sum;
     }
 
-    private CampaignStats snapshot(CampaignState st, String campaignId, ReadOnlyContext ctx, boolean closed) throws Exception {
+    private CampaignStats snapshot(CampaignState st, String campaignId, ReadOnlyContext ctx, boolean closed)
+            throws Exception {
         CampaignDefinition campaign = timeline(ctx).inForce(campaignId, ctx.timerService().currentWatermark());
         List<MinuteStats> minuteList = new ArrayList<>();
         if (closed) {
@@ -300,7 +307,8 @@ public final class CampaignStatsFunction  extends CampaignKeyedFunction<Campaign
         }
         return new CampaignStats(campaignId, st.gmvCents, st.refundedCents, st.orders, st.units, sum(st.shardBuyers),
                 sum(st.shardUv), st.pv, st.carts, ctx.timerService().currentWatermark(), campaign.gmvTargetCents(),
-                campaign.plannedCentsAt(ctx.timerService().currentWatermark()), minuteList.toArray(new MinuteStats[0]), channelList.toArray(new ChannelStats[0]), pacing, closed);
+                campaign.plannedCentsAt(ctx.timerService().currentWatermark()), minuteList.toArray(new MinuteStats[0]),
+                channelList.toArray(new ChannelStats[0]), pacing, closed);
     }
 
     private static long sum(long[] values) {

@@ -23,8 +23,8 @@ final class EarlyWarnings {
             AlertThresholds t, String itemId, long stock, long unitsInWindow) {
         String threshold = t.stockEtaHorizonMinutes() + " min";
         if (unitsInWindow == 0) {
-            return new AlertTransitions.Description(itemId + ": no longer selling fast (" + stock + " left, no sales in "
-                    + t.stockEtaWindowMinutes() + " min)", "-", threshold);
+            return new AlertTransitions.Description(itemId + ": no longer selling fast (" + stock
+                    + " left, no sales in " + t.stockEtaWindowMinutes() + " min)", "-", threshold);
         }
         BigDecimal window = BigDecimal.valueOf(t.stockEtaWindowMinutes());
         BigDecimal rate = BigDecimal.valueOf(unitsInWindow).divide(window, 1, RoundingMode.HALF_UP);

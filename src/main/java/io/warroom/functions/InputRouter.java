@@ -145,8 +145,8 @@ public final class InputRouter extends BroadcastProcessFunction<InputRecord, Cam
             }
         } else if (record.click() != null) {
             ClickEvent e = record.click();
-            route(timeline, e.ts(), counters, out, c -> new ItemSignal(ItemSignal.Kind.CLICK, c.campaignId(), e.itemId(),
-                    e.ts(), e.eventId(), e.userId(), e.channel(), 1, 0));
+            route(timeline, e.ts(), counters, out, c -> new ItemSignal(ItemSignal.Kind.CLICK, c.campaignId(),
+                    e.itemId(), e.ts(), e.eventId(), e.userId(), e.channel(), 1, 0));
         } else if (record.cart() != null) {
             CartEvent e = record.cart();
             route(timeline, e.ts(), counters, out, c -> new ItemSignal(ItemSignal.Kind.CART, c.campaignId(), e.itemId(),

@@ -75,7 +75,7 @@ public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, 
     private transient Counter closedCampaignDrops;
 
     public ItemStatsFunction(CampaignTimeline campaigns, MonitorSettings settings) {
-        super(campaigns);
+        super(campaigns, ItemSignal.class);
         this.settings = settings;
     }
 
@@ -94,7 +94,12 @@ public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, 
     }
 
     @Override
-    public void processElement(ItemSignal signal, ReadOnlyContext ctx, Collector<ItemStats> out) throws Exception {
+    protected String campaignOf(ItemSignal element) {
+        return element.campaignId();
+    }
+
+    @Override
+    protected void process(ItemSignal signal, ReadOnlyContext ctx, Collector<ItemStats> out) throws Exception {
         CampaignDefinition campaign = timeline(ctx).inForce(signal.campaignId(), signal.ts());
         if (ctx.timerService().currentWatermark() >= settings.releaseTime(campaign.end())) {
             closedCampaignDrops.inc();
@@ -161,7 +166,7 @@ public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, 
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemStats> out) throws Exception {
+    protected void onFunctionTimer(long timestamp, OnTimerContext ctx, Collector<ItemStats> out) throws Exception {
         ItemState st = state.value();
         if (st == null) {
             return;
@@ -237,7 +242,8 @@ public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, 
      * The counts of the minute holding {@code ts}, with its boundary scheduled for evaluation; null when the
      * minute is older than the kept ones (a late event: it only counts in the totals).
      */
-    private ItemMinute minuteOf(long ts, ItemState st, CampaignDefinition campaign, ReadOnlyContext ctx) throws Exception {
+    private ItemMinute minuteOf(long ts, ItemState st, CampaignDefinition campaign, ReadOnlyContext ctx)
+            throws Exception {
         long minuteStart = MinuteStats.minuteOf(ts);
         if (minuteStart < st.recentFrom) {
             return null;
@@ -357,7 +363,8 @@ public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, 
         return true;
     }
 
-    private void evaluateStockAlerts(ItemState st, CampaignDefinition campaign, String itemId, long at, ReadOnlyContext ctx) {
+    private void evaluateStockAlerts(
+            ItemState st, CampaignDefinition campaign, String itemId, long at, ReadOnlyContext ctx) {
         long safety = campaign.safetyStockOf(itemId);
         long stock = st.stock;
         st.stockLowSince = AlertTransitions.update(st.stockLowSince, st.stockKnown && stock <= safety, at,

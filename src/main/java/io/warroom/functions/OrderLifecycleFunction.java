@@ -44,7 +44,7 @@ public final class OrderLifecycleFunction extends CampaignKeyedFunction<OrderEve
     private transient Counter afterCampaignsClosed;
 
     public OrderLifecycleFunction(CampaignTimeline campaigns, MonitorSettings settings) {
-        super(campaigns);
+        super(campaigns, OrderEvent.class);
         this.settings = settings;
     }
 
@@ -61,8 +61,14 @@ public final class OrderLifecycleFunction extends CampaignKeyedFunction<OrderEve
         afterCampaignsClosed = getRuntimeContext().getMetricGroup().counter("ordersAfterCampaignsClosed");
     }
 
+    /** Orders are campaign-independent until their effects are routed. */
     @Override
-    public void processElement(OrderEvent event, ReadOnlyContext ctx, Collector<OrderEffect> out) throws Exception {
+    protected String campaignOf(OrderEvent element) {
+        return null;
+    }
+
+    @Override
+    protected void process(OrderEvent event, ReadOnlyContext ctx, Collector<OrderEffect> out) throws Exception {
         long cleanupAt = cleanupAt(ctx);
         if (ctx.timerService().currentWatermark() >= cleanupAt) {
             afterCampaignsClosed.inc();
@@ -90,7 +96,7 @@ public final class OrderLifecycleFunction extends CampaignKeyedFunction<OrderEve
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<OrderEffect> out) throws Exception {
+    protected void onFunctionTimer(long timestamp, OnTimerContext ctx, Collector<OrderEffect> out) throws Exception {
         OrderProgress state = progress.value();
         if (state == null) {
             return;

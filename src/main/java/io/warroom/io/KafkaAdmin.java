@@ -42,7 +42,8 @@ public final class KafkaAdmin {
      * it holds the latest definition of every campaign (keyed by campaign_id) for as long as it lives.
      */
     public static void createCampaignConfigTopic(String bootstrapServers, String name) {
-        create(bootstrapServers, List.of(new NewTopic(name, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
+        create(bootstrapServers,
+                List.of(new NewTopic(name, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))));
     }
 
     private static void create(String bootstrapServers, List<NewTopic> topics) {

@@ -31,8 +31,9 @@ import org.apache.flink.metrics.MetricGroup;
  * each value is computed when an update arrives and published through volatile fields.
  *
  * <p>Label sets stay bounded: campaigns come from the campaign files and accepted campaign updates, channels from
- * the pipeline's bounded channel labels, alert types are a closed set, and items are watched only when they are listed in the campaign file or
- * among the top items by gmv, up to a cap per campaign. No user id ever reaches a metric.
+ * the pipeline's bounded channel labels, alert types are a closed set, and items are watched only when they are
+ * listed in the campaign file or among the top items by gmv, up to a cap per campaign. No user id ever reaches a
+ * metric.
  */
 final class BusinessMetrics {
     /** Sell rates are measured over this much event time. */

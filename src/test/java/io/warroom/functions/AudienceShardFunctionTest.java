@@ -288,7 +288,7 @@ class AudienceShardFunctionTest {
         if (harness != null) {
             harness.close();
         }
-        harness = KeyedHarness.open(new AudienceShardFunction(CampaignTimeline.of(TestCampaigns.catalog(campaignYaml)), SETTINGS),
+        harness = KeyedHarness.open(new AudienceShardFunction(TestCampaigns.timeline(campaignYaml), SETTINGS),
                 AudienceSignal::key);
         processingTime = 0;
     }

@@ -415,7 +415,7 @@ class CampaignStatsFunctionTest {
         if (harness != null) {
             harness.close();
         }
-        harness = KeyedHarness.open(new CampaignStatsFunction(CampaignTimeline.of(TestCampaigns.catalog(campaignYaml)), SETTINGS),
+        harness = KeyedHarness.open(new CampaignStatsFunction(TestCampaigns.timeline(campaignYaml), SETTINGS),
                 CampaignDelta::campaignId);
         processingTime = 0;
     }
@@ -470,6 +470,21 @@ class CampaignStatsFunctionTest {
 
     private static PacingStatus behind(long at, long plannedCents, long gmvBeforeCents) {
         return new PacingStatus(at, plannedCents, gmvBeforeCents, true, true);
+    }
+
+    @Test
+    void aCampaignOpenedBeforeItsUpdateReachesThisOperatorWaitsForIt() throws Exception {
+        // The router learns of a pushed campaign first; its bootstrap may get here before this operator's own copy.
+        String c2 = TestCampaigns.PACED.replace("campaign_id: c1", "campaign_id: c2")
+                + "effective_from: \"2026-11-11T10:00:00Z\"\n";
+        harness.processElement(CampaignDelta.bootstrap("c2"), START);
+        harness.processBroadcastElement(new CampaignUpdate("campaign-config/0@0", c2), START);
+        harness.setProcessingTime(100);
+
+        harness.processWatermark(FIRST_CHECKPOINT - 1);
+
+        assertThat(alerts()).extracting(AlertEvent::campaignId, AlertEvent::type)
+                .containsExactly(tuple("c2", AlertType.TARGET_SHORTFALL));
     }
 
     private static DeltaBuilder delta(int shard) {

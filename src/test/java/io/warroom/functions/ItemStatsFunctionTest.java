@@ -543,7 +543,7 @@ class ItemStatsFunctionTest {
         if (harness != null) {
             harness.close();
         }
-        harness = KeyedHarness.open(new ItemStatsFunction(CampaignTimeline.of(TestCampaigns.catalog(campaignYaml)), SETTINGS),
+        harness = KeyedHarness.open(new ItemStatsFunction(TestCampaigns.timeline(campaignYaml), SETTINGS),
                 ItemSignal::key);
         processingTime = 0;
     }

@@ -39,7 +39,8 @@ class OrderLifecycleFunctionTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = KeyedHarness.open(new OrderLifecycleFunction(CampaignTimeline.of(catalog()), SETTINGS), OrderEvent::orderId);
+        harness = KeyedHarness.open(
+                new OrderLifecycleFunction(CampaignTimeline.of(catalog()), SETTINGS), OrderEvent::orderId);
     }
 
     @AfterEach

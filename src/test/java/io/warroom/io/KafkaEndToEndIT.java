@@ -225,7 +225,8 @@ class KafkaEndToEndIT {
 
     /**
      * Live, traffic can stop; a pacing checkpoint must still be evaluated. A few orders arrive, then nothing: every
-     * partition goes idle, and only the wall-clock watermark can carry event time past the checkpoint 15 s ahead (the campaign's end, as checkpoints off the whole minute must be).
+     * partition goes idle, and only the wall-clock watermark can carry event time past the checkpoint 15 s ahead
+     * (the campaign's end, as checkpoints off the whole minute must be).
      */
     @Test
     void aCheckpointIsEvaluatedWhenEveryInputHasGoneQuiet() throws Exception {

@@ -3,6 +3,7 @@ package io.warroom.testkit;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignConfigException;
 import io.warroom.config.CampaignLoader;
+import io.warroom.config.CampaignTimeline;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -66,6 +67,11 @@ public final class TestCampaigns {
             """;
 
     private TestCampaigns() {}
+
+    /** The campaign of the YAML as the only one a pipeline starts with. */
+    public static CampaignTimeline timeline(String yaml) throws CampaignConfigException {
+        return CampaignTimeline.of(catalog(yaml));
+    }
 
     /** A catalog of one campaign parsed from YAML. */
     public static CampaignCatalog catalog(String yaml) throws CampaignConfigException {
