@@ -108,7 +108,8 @@ public final class MonitorPipeline {
         DataStream<ItemSignal> itemSignals = routed.union(orderSignals);
         if (!openings.items().isEmpty()) {
             itemSignals = itemSignals.union(
-                    bootstrap(env, openings.items(), TypeInformation.of(ItemSignal.class), "Campaign items"));
+                    bootstrap(env, openings.items(), TypeInformation.of(ItemSignal.class), "Campaign items",
+                            !sources.bounded()));
         }
         SingleOutputStreamOperator<ItemStats> itemStats = itemSignals
                 .keyBy(ItemSignal::key)
@@ -126,7 +127,7 @@ public final class MonitorPipeline {
                 .uid("audience-shards");
 
         DataStream<CampaignDelta> opened = bootstrap(env, openings.campaigns(),
-                TypeInformation.of(CampaignDelta.class), "Campaigns")
+                TypeInformation.of(CampaignDelta.class), "Campaigns", !sources.bounded())
                 .union(routed.getSideOutput(InputRouter.OPENED));
         SingleOutputStreamOperator<CampaignStats> campaignStats = deltas.union(opened)
                 .keyBy(CampaignDelta::campaignId)
@@ -163,8 +164,13 @@ public final class MonitorPipeline {
                 .name("No campaign updates");
     }
 
+    /** A stream of the elements opened at start; live, it goes idle once they are out (see {@link IdleOnceDone}). */
     private static <T> DataStream<T> bootstrap(
-            StreamExecutionEnvironment env, List<T> elements, TypeInformation<T> type, String name) {
-        return env.fromData(elements, type).name(name).setParallelism(1);
+            StreamExecutionEnvironment env, List<T> elements, TypeInformation<T> type, String name, boolean live) {
+        DataStream<T> stream = env.fromData(elements, type).name(name).setParallelism(1);
+        if (!live) {
+            return stream;
+        }
+        return stream.transform(name + ", then idle", type, new IdleOnceDone<T>()).setParallelism(1);
     }
 }
