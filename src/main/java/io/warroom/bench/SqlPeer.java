@@ -74,7 +74,6 @@ final class SqlPeer {
         }
 
         Map<String, Row> latest = new HashMap<>();
-        Row campaignRow = null;
         try (ProgressSampler sampler = new ProgressSampler(SourceCounters::recordsRead, start)) {
             TableResult result = tables.sqlQuery(PeerQueries.TOTALS).execute();
             try (CloseableIterator<Row> changes = result.collect()) {
