@@ -251,10 +251,14 @@ public final class Benchmark {
         log.println("Live latency: the maximum rate first (a backlog drained from Kafka)...");
         log.flush();
         Duration length = options.latencyLength();
-        // A flat sale of the same length and mix as the measured ones, so its records per click carry over.
-        double clicksPerSecond = options.latencyBacklog() / 1.2 / length.toSeconds();
-        SaleSettings backlog = flatSale(clicksPerSecond, length, recentPast(length), DirtSettings.CLEAN);
-        LiveDrain.Result max = LiveDrain.run(brokers, "max-" + runId(), backlog, PARALLELISM, liveDir, false, log);
+        // A flat, clean sale as the measured ones, cut at the backlog's size; it spans a few simulated minutes, so
+        // carts and orders have caught up with the clicks as they do in a running sale.
+        Duration span = Duration.ofMinutes(4);
+        double clicksPerSecond = options.latencyBacklog() / 1.2 / span.toSeconds();
+        SaleSettings backlog = flatSale(clicksPerSecond, span.multipliedBy(2), recentPast(span.multipliedBy(2)),
+                DirtSettings.CLEAN);
+        LiveDrain.Result max = LiveDrain.run(brokers, "max-" + runId(), backlog, options.latencyBacklog(),
+                PARALLELISM, liveDir, false, log);
         report.maxRate = max;
         log.printf(Locale.ROOT, "  maximum: %,.0f records/s%n", max.recordRate());
         for (double share : LATENCY_SHARES) {
@@ -293,7 +297,7 @@ public final class Benchmark {
                 base.peakRate(), base.baseRate(), base.decay(), items, base.hitItems(), base.hitShare(), users,
                 base.inventoryInterval(), base.dirt());
         LiveDrain.Result r = LiveDrain.run(brokers, "mem-" + items + "-" + users + "-" + runId(), sale,
-                PARALLELISM, liveDir, true, log);
+                Long.MAX_VALUE, PARALLELISM, liveDir, true, log);
         log.printf(Locale.ROOT, "  %,d items, %,d users: heap %.1f MiB, savepoint %,d KiB%n", items, users,
                 r.heapBytes() / 1048576.0, r.savepointBytes() / 1024);
         report.memory.add(new BenchReport.Memory(items, users, r));

@@ -19,8 +19,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Live latency at one offered rate: a sale generated in real time (event time = wall time, a flat click rate, no
- * dirt) is produced into fresh topics while the live monitor runs on them. The k-th click handed to the producer
+ * Live latency at one offered rate: a generated sale (a flat click rate, no dirt, starting at the wall clock) is
+ * produced into fresh topics at a fixed number of records per second while the live monitor runs on them. The
+ * generator's traffic needs a few simulated minutes to reach its full mix (sessions, then carts, then orders), so it
+ * is paced by records, not by simulated time; event time then runs near, not at, the wall clock. The job keeps the
+ * wall-clock watermark on, as {@code run} does by default: without it, inputs idle before the sale starts would let
+ * the control input's final watermark close every campaign. The k-th click handed to the producer
  * is taken as reflected by the first campaign stats record whose pv reaches k ({@link ClickClock}); its latency is
  * that record's time minus the click's send time. Two times per record: when the monitor's sink wrote it (its Kafka
  * timestamp, seen with read_uncommitted) and when a read_committed consumer got it (after the checkpoint that
@@ -41,12 +45,13 @@ final class LatencyRun {
     static Result run(String brokers, String name, double recordsPerSecond, double recordsPerClick,
             Duration length, long seed, int parallelism, Path workDir, PrintWriter log) throws Exception {
         KafkaTopics topics = LiveJob.createTopics(brokers, name);
-        double clicksPerSecond = recordsPerSecond / recordsPerClick;
-        // The job starts before the sale; the sale starts on a whole second a little after.
-        OffsetDateTime start = OffsetDateTime.ofInstant(
-                Instant.ofEpochSecond(Instant.now().getEpochSecond() + 30), ZoneOffset.ofHours(8));
+        // The job starts first; the sale starts on a whole second after it runs, in event time at the wall clock.
+        long startSecond = Instant.now().getEpochSecond() + 30;
+        OffsetDateTime start = OffsetDateTime.ofInstant(Instant.ofEpochSecond(startSecond), ZoneOffset.ofHours(8));
         SaleSettings defaults = SaleSettings.defaults(seed);
-        SaleSettings sale = new SaleSettings(seed, start, length, clicksPerSecond, clicksPerSecond,
+        double clicksPerSecond = recordsPerSecond / recordsPerClick;
+        // Longer than needed: production stops after `length`, at the offered rate.
+        SaleSettings sale = new SaleSettings(seed, start, length.multipliedBy(3), clicksPerSecond, clicksPerSecond,
                 defaults.decay(), defaults.items(), defaults.hitItems(), defaults.hitShare(), defaults.users(),
                 defaults.inventoryInterval(), DirtSettings.CLEAN);
         TrafficGenerator generator = new TrafficGenerator(sale, LiveDrain.CAMPAIGN_ID);
@@ -54,16 +59,19 @@ final class LatencyRun {
         try (StatsFollower written = new StatsFollower(brokers, topics.stats(), LiveDrain.CAMPAIGN_ID, false);
                 StatsFollower committed = new StatsFollower(brokers, topics.stats(), LiveDrain.CAMPAIGN_ID, true);
                 LiveJob job = LiveJob.start(brokers, topics, name, campaigns, parallelism, Duration.ofSeconds(10),
-                        workDir.resolve(name).resolve("checkpoints"))) {
-            long wait = start.toInstant().toEpochMilli() - System.currentTimeMillis();
+                        workDir.resolve(name).resolve("checkpoints"), true)) {
+            long wait = startSecond * 1000 - System.currentTimeMillis();
             if (wait > 0) {
                 Thread.sleep(wait);
             }
             log.printf("  %s: producing %.0f records/s for %d s...%n", name, recordsPerSecond, length.toSeconds());
             log.flush();
-            ClickClock clock = new ClickClock(new KafkaSink(brokers, topics.topicByStream()));
+            ClickClock clock = new ClickClock(new KafkaSink(brokers, topics.topicByStream()), Long.MAX_VALUE,
+                    System.currentTimeMillis() + length.toMillis());
             try (clock) {
-                generator.run(clock, Pacer.atSpeed(1.0, sale.startMillis()), ProgressReporter.silent());
+                generator.run(clock, Pacer.atRate(recordsPerSecond), ProgressReporter.silent());
+            } catch (ClickClock.Stop timeUp) {
+                // The offered rate was kept for `length`.
             }
             boolean caughtUp = written.awaitPv(clock.clicks(), Duration.ofMinutes(3))
                     & committed.awaitPv(clock.clicks(), Duration.ofMinutes(1));

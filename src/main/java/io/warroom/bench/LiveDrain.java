@@ -3,6 +3,7 @@ package io.warroom.bench;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignConfigException;
 import io.warroom.config.CampaignLoader;
+import io.warroom.generator.DirtSettings;
 import io.warroom.generator.GenerationSummary;
 import io.warroom.generator.KafkaSink;
 import io.warroom.generator.Pacer;
@@ -41,18 +42,33 @@ final class LiveDrain {
 
     private LiveDrain() {}
 
-    static Result run(String brokers, String name, SaleSettings sale, int parallelism, Path workDir,
-            boolean measureMemory, PrintWriter log) throws Exception {
+    /**
+     * Drains a sale from fresh topics.
+     *
+     * @param maxRecords cut the sale after this many records (then it must be clean: every click counts once), or
+     *     {@code Long.MAX_VALUE} for the whole sale (its valid clicks are known from the generator, dirt or not)
+     */
+    static Result run(String brokers, String name, SaleSettings sale, long maxRecords, int parallelism,
+            Path workDir, boolean measureMemory, PrintWriter log) throws Exception {
+        if (maxRecords != Long.MAX_VALUE && !sale.dirt().equals(DirtSettings.CLEAN)) {
+            throw new IllegalArgumentException("a cut sale must be clean, so that every click counts");
+        }
         KafkaTopics topics = LiveJob.createTopics(brokers, name);
         TrafficGenerator generator = new TrafficGenerator(sale, CAMPAIGN_ID);
         CampaignCatalog campaigns = catalogOf(generator);
-        GenerationSummary summary;
-        try (KafkaSink sink = new KafkaSink(brokers, topics.topicByStream())) {
-            summary = generator.run(sink, Pacer.unpaced(), ProgressReporter.silent());
+        long clicks;
+        long records;
+        try (ClickClock sink = new ClickClock(new KafkaSink(brokers, topics.topicByStream()), maxRecords,
+                Long.MAX_VALUE)) {
+            try {
+                GenerationSummary summary = generator.run(sink, Pacer.unpaced(), ProgressReporter.silent());
+                clicks = summary.sale().clicks();
+            } catch (ClickClock.Stop cut) {
+                clicks = sink.clicks();
+            }
+            records = sink.records();
         }
-        long clicks = summary.sale().clicks();
-        log.printf("  %s: %,d records (%,d clicks) in Kafka; draining them...%n", name, summary.totalWritten(),
-                clicks);
+        log.printf("  %s: %,d records (%,d clicks) in Kafka; draining them...%n", name, records, clicks);
         log.flush();
         long heapBefore = measureMemory ? liveHeap() : 0;
         Path runDir = workDir.resolve(name);
@@ -60,7 +76,7 @@ final class LiveDrain {
         try (StatsFollower stats = new StatsFollower(brokers, topics.stats(), CAMPAIGN_ID, false)) {
             long start = System.nanoTime();
             try (LiveJob job = LiveJob.start(brokers, topics, name, campaigns, parallelism, Duration.ofSeconds(10),
-                    runDir.resolve("checkpoints"));
+                    runDir.resolve("checkpoints"), true);
                     ProgressSampler sampler = new ProgressSampler(stats::pv, start)) {
                 if (!stats.awaitPv(clicks, Duration.ofMinutes(15))) {
                     throw new BenchFailure(name + ": the live job did not count all " + clicks + " clicks within "
@@ -77,8 +93,8 @@ final class LiveDrain {
                             SavepointFormatType.NATIVE).get(5, TimeUnit.MINUTES);
                     savepoint = CheckpointWatcher.sizeOf(Path.of(java.net.URI.create(path)));
                 }
-                return new Result(summary.totalWritten(), clicks, seconds, clickRate,
-                        clickRate * summary.totalWritten() / clicks, heap, savepoint);
+                return new Result(records, clicks, seconds, clickRate, clickRate * records / clicks, heap,
+                        savepoint);
             }
         }
     }
