@@ -15,6 +15,7 @@ import java.util.Set;
  * @param memoryEvents records of each run of the memory section
  * @param profile whether to record a JFR profile of the replay at parallelism 2
  * @param warmUp whether to replay a small input first, so the first measured run does not pay for JIT warm-up
+ * @param repeat how many times each throughput run is made; the fastest counts
  */
 public record BenchOptions(
         long events,
@@ -27,6 +28,7 @@ public record BenchOptions(
         long memoryEvents,
         boolean profile,
         boolean warmUp,
+        int repeat,
         String commandLine) {
 
     public boolean runs(BenchSection section) {

@@ -46,6 +46,8 @@ final class BenchReport {
     LiveDrain.Result maxRate;
     double itemSlopeBytes = Double.NaN;
     double userSlopeBytes = Double.NaN;
+    /** Between the two largest user populations: sketches fill and then stop growing, entries per user do not. */
+    double userMarginalSlopeBytes = Double.NaN;
     double itemHeapSlopeBytes = Double.NaN;
     double userHeapSlopeBytes = Double.NaN;
     int checkpointsTaken;
@@ -89,10 +91,11 @@ final class BenchReport {
 
         md.append("\n## Throughput\n\nRecords per second (every record of the input files, malformed and duplicate "
                 + "ones included). Whole run: from building the job to its last output, embedded Flink start "
-                + "included. Steady: between 20% and 80% of the input read.\n\n");
+                + "included. Steady: between 20% and 80% of the input read. Load: the machine's one-minute load "
+                + "average as the run ended.\n\n");
         md.append("| section | run | p | records | whole run (s) | whole-run rate | steady rate | to first record (s)"
-                + " | whole / floor | steady / floor | note |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " | whole / floor | steady / floor | load | note |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         Throughput floor = find("floor", "floor");
         for (Throughput t : throughput) {
             RunMeasurement s = t.speed();
@@ -104,6 +107,7 @@ final class BenchReport {
                     .append(" | ").append(format(s.secondsToFirstRecord(), 1))
                     .append(" | ").append(floor == null ? "" : ratio(s.wholeRate() / floor.speed().wholeRate()))
                     .append(" | ").append(floor == null ? "" : ratio(s.steadyRate() / floor.speed().steadyRate()))
+                    .append(" | ").append(format(s.loadAverage(), 1))
                     .append(" | ").append(t.note() == null ? "" : t.note()).append(" |\n");
         }
         if (checkpointsTaken > 0) {
@@ -120,8 +124,8 @@ final class BenchReport {
         }
         if (!latency.isEmpty()) {
             md.append("| offered | offered rate | sent rate | clicks | p50 written (ms) | p99 written (ms) "
-                    + "| p50 committed (ms) | p99 committed (ms) | caught up |\n");
-            md.append("|---|---|---|---|---|---|---|---|---|\n");
+                    + "| p50 committed (ms) | p99 committed (ms) | caught up | note |\n");
+            md.append("|---|---|---|---|---|---|---|---|---|---|\n");
             for (Latency l : latency) {
                 LatencyRun.Result r = l.result();
                 md.append("| ").append(Math.round(l.shareOfMax() * 100)).append("% | ").append(rate(r.offeredRate()))
@@ -130,6 +134,10 @@ final class BenchReport {
                         .append(" | ").append(format(r.p50Written(), 0)).append(" | ").append(format(r.p99Written(), 0))
                         .append(" | ").append(format(r.p50Committed(), 0)).append(" | ")
                         .append(format(r.p99Committed(), 0)).append(" | ").append(r.caughtUp() ? "yes" : "no")
+                        .append(" | ").append(r.sentRate() < 0.95 * r.offeredRate()
+                                ? "the producer sent only " + Math.round(100 * r.sentRate() / r.offeredRate())
+                                        + "% of the offered rate (one generator thread, sharing the cores)"
+                                : "")
                         .append(" |\n");
             }
             md.append("\n\"Written\": the stats record's Kafka timestamp (when the monitor's sink wrote it, visible to "
@@ -149,7 +157,9 @@ final class BenchReport {
                         .append(kib(m.result().savepointBytes())).append(" |\n");
             }
             md.append("\nGrowth: state (savepoint) ").append(format(itemSlopeBytes, 0)).append(" B per item and ")
-                    .append(format(userSlopeBytes, 2)).append(" B per user; live heap ")
+                    .append(format(userSlopeBytes, 2)).append(" B per user (")
+                    .append(format(userMarginalSlopeBytes, 2)).append(" B per user between the two largest "
+                    + "populations); live heap ")
                     .append(format(itemHeapSlopeBytes, 0)).append(" B per item and ")
                     .append(format(userHeapSlopeBytes, 2)).append(" B per user.\n");
         }
@@ -207,7 +217,8 @@ final class BenchReport {
             o.put("section", t.section()).put("run", t.run()).put("parallelism", t.parallelism())
                     .put("records", t.speed().records()).put("seconds", t.speed().seconds())
                     .put("whole_rate", t.speed().wholeRate()).put("steady_rate", t.speed().steadyRate())
-                    .put("seconds_to_first_record", t.speed().secondsToFirstRecord());
+                    .put("seconds_to_first_record", t.speed().secondsToFirstRecord())
+                    .put("load_average", t.speed().loadAverage());
             if (t.note() != null) {
                 o.put("note", t.note());
             }
@@ -237,6 +248,7 @@ final class BenchReport {
         }
         mem.put("state_bytes_per_item", itemSlopeBytes);
         mem.put("state_bytes_per_user", userSlopeBytes);
+        mem.put("state_bytes_per_user_marginal", userMarginalSlopeBytes);
         mem.put("heap_bytes_per_item", itemHeapSlopeBytes);
         mem.put("heap_bytes_per_user", userHeapSlopeBytes);
         ArrayNode checkArray = root.putArray("cross_checks");

@@ -83,21 +83,31 @@ final class Goals {
     }
 
     private static void memory(BenchReport report) {
-        String perItem = "State per item (savepoint growth per item)";
-        String perUser = "No state per user (savepoint growth per user)";
+        String perItem = "State per item (savepoint growth per added item)";
+        String perUser = "No state per user (savepoint growth per user, between the two largest populations)";
         if (Double.isNaN(report.itemSlopeBytes)) {
             report.goals.add(new BenchReport.Goal(perItem, "<= 4096 B", "", NOT_MEASURED));
         } else {
             report.goals.add(new BenchReport.Goal(perItem, "<= 4096 B",
-                    String.format(Locale.ROOT, "%.0f B per item", report.itemSlopeBytes),
+                    String.format(Locale.ROOT, "%.0f B per item (live heap %.0f B)", report.itemSlopeBytes,
+                            report.itemHeapSlopeBytes),
                     report.itemSlopeBytes <= 4096 ? MET : MISSED));
+            report.notes.add("State per item is the average over the items added between the smallest and the "
+                    + "largest catalog, most of them seldom clicked. A busy item costs more: its uv sketch "
+                    + "(HLL_8, lgK 14) is 16 KiB once dense, and its set of seen click and cart ids grows with "
+                    + "its events (README, Known limits).");
         }
-        if (Double.isNaN(report.userSlopeBytes)) {
-            report.goals.add(new BenchReport.Goal(perUser, "~0 B (< 2 B)", "", NOT_MEASURED));
+        if (Double.isNaN(report.userMarginalSlopeBytes)) {
+            report.goals.add(new BenchReport.Goal(perUser, "< 2 B", "", NOT_MEASURED));
         } else {
-            report.goals.add(new BenchReport.Goal(perUser, "~0 B (< 2 B)",
-                    String.format(Locale.ROOT, "%.2f B per user", report.userSlopeBytes),
-                    report.userSlopeBytes < NO_PER_USER_BYTES ? MET : MISSED));
+            report.goals.add(new BenchReport.Goal(perUser, "< 2 B",
+                    String.format(Locale.ROOT, "%.2f B per user (%.2f B from the smallest population)",
+                            report.userMarginalSlopeBytes, report.userSlopeBytes),
+                    report.userMarginalSlopeBytes < NO_PER_USER_BYTES ? MET : MISSED));
+            report.notes.add("An entry per user (an id in a set or map) would add 40 B or more per user, at every "
+                    + "population size; distinct-count sketches grow while they fill and then stop, so their "
+                    + "growth per user falls as the population grows. The goal is judged on the growth between "
+                    + "the two largest populations.");
         }
     }
 }

@@ -44,7 +44,13 @@ final class MachineInfo {
     }
 
     static String loadAverage() {
-        return String.format("%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return String.format("%.2f", loadAverageValue());
+    }
+
+    /** The one-minute load average, or NaN where the OS does not tell. */
+    static double loadAverageValue() {
+        double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return load < 0 ? Double.NaN : load;
     }
 
     private static String cpuModel() {

@@ -71,6 +71,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "Replay a small input first, outside the figures (default: on).")
     boolean warmUp;
 
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+            description = "Make each throughput run N times and keep the fastest, against interference on a shared "
+                    + "machine (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -85,6 +90,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--events, --memory-events and --latency-backlog need at least 10000 records");
         }
+        if (repeat < 1) {
+            throw new ParameterException(spec.commandLine(), "--repeat needs at least 1");
+        }
         if (latencyLength.toSeconds() < 20) {
             throw new ParameterException(spec.commandLine(), "--latency-length needs at least 20s");
         }
@@ -92,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
         String commandLine = "java -jar target/warroom.jar "
                 + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         BenchOptions options = new BenchOptions(events, seed, sections, out, workDir, latencyLength, latencyBacklog,
-                memoryEvents, profile, warmUp, commandLine.trim());
+                memoryEvents, profile, warmUp, repeat, commandLine.trim());
         try {
             String table = new Benchmark(options, err).run();
             stdout.println(table);
