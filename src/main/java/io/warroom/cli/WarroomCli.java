@@ -10,6 +10,7 @@ import picocli.CommandLine;
         description = "Real-time campaign monitor for big sales days.",
         subcommands = {
             DemoCommand.class, RunCommand.class, ReplayCommand.class, GenerateCommand.class, CampaignCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class WarroomCli implements Runnable {

@@ -1,0 +1,91 @@
+package io.warroom.bench;
+
+import io.warroom.config.CampaignCatalog;
+import io.warroom.config.CampaignConfigException;
+import io.warroom.config.CampaignLoader;
+import io.warroom.generator.FolderSink;
+import io.warroom.generator.GenerationSummary;
+import io.warroom.generator.Pacer;
+import io.warroom.generator.ProgressReporter;
+import io.warroom.generator.SaleSettings;
+import io.warroom.generator.TrafficGenerator;
+import io.warroom.io.FileInputs;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A folder of replay input made by the project's own generator ({@code warroom generate}'s defaults: a 30-minute
+ * Double 11 midnight spike with its dirt), its campaign file, and its record count. The folder is written once and
+ * reused by later runs with the same size and seed: a marker file, written last, says it is complete.
+ */
+public record BenchInput(Path folder, Path campaignFile, long records, SaleSettings settings, List<String> hitItems) {
+    static final String CAMPAIGN_ID = "bench-sale";
+    private static final String MARKER = "generated.txt";
+    /**
+     * Records written per expected click with the default funnel and dirt (carts, orders, inventory, duplicates
+     * and malformed records on top of clicks), measured on the default sale; sizes the sale to the asked count.
+     */
+    private static final double RECORDS_PER_EXPECTED_CLICK = 1.2276;
+
+    /** The sale of about {@code events} records: the generator's defaults with the click rate scaled. */
+    static SaleSettings saleOf(long events, long seed) {
+        SaleSettings defaults = SaleSettings.defaults(seed);
+        double seconds = defaults.duration().toMillis() / 1000.0;
+        double decaySeconds = defaults.decay().toMillis() / 1000.0;
+        double baseShare = defaults.baseRate() / defaults.peakRate();
+        // Expected clicks per unit of peak rate: base * D + (peak - base) * decay * (1 - exp(-D / decay)).
+        double clicksPerPeakUnit = baseShare * seconds
+                + (1 - baseShare) * decaySeconds * (1 - Math.exp(-seconds / decaySeconds));
+        double peak = events / RECORDS_PER_EXPECTED_CLICK / clicksPerPeakUnit;
+        return new SaleSettings(seed, defaults.start(), defaults.duration(), peak, peak * baseShare, defaults.decay(),
+                defaults.items(), defaults.hitItems(), defaults.hitShare(), defaults.users(),
+                defaults.inventoryInterval(), defaults.dirt());
+    }
+
+    /** The input in {@code folder}, generated now unless a complete one is there already. */
+    static BenchInput prepare(Path folder, SaleSettings settings, PrintWriter log) throws IOException {
+        TrafficGenerator generator = new TrafficGenerator(settings, CAMPAIGN_ID);
+        Path campaignFile = folder.resolve("campaign.yaml");
+        Path marker = folder.resolve(MARKER);
+        if (!Files.exists(marker)) {
+            log.printf("Generating the input into %s (a %.0f clicks/s peak, seed %d)...%n", folder,
+                    settings.peakRate(), settings.seed());
+            log.flush();
+            Files.createDirectories(folder);
+            Files.writeString(campaignFile, generator.campaign().yaml(), StandardCharsets.UTF_8);
+            GenerationSummary summary;
+            try (FolderSink sink = FolderSink.open(folder, false)) {
+                summary = generator.run(sink, Pacer.unpaced(), ProgressReporter.silent());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while generating the input", e);
+            }
+            Files.writeString(marker, String.join("\n", summary.describe()) + "\n" + summary.totalWritten() + "\n",
+                    StandardCharsets.UTF_8);
+        }
+        List<String> lines = Files.readAllLines(marker, StandardCharsets.UTF_8);
+        long records = Long.parseLong(lines.get(lines.size() - 1).trim());
+        return new BenchInput(folder, campaignFile, records, settings, generator.hitItemIds());
+    }
+
+    FileInputs files() throws IOException {
+        return FileInputs.inFolder(folder);
+    }
+
+    CampaignCatalog campaigns() throws IOException {
+        try {
+            return CampaignLoader.load(List.of(campaignFile));
+        } catch (CampaignConfigException e) {
+            throw new IOException("the bench's campaign file is refused: " + e.problems(), e);
+        }
+    }
+
+    /** The same records elsewhere (a rewritten copy), with this input's campaign file. */
+    BenchInput rewrittenInto(Path otherFolder, long otherRecords) {
+        return new BenchInput(otherFolder, campaignFile, otherRecords, settings, hitItems);
+    }
+}

@@ -1,0 +1,370 @@
+package io.warroom.bench;
+
+import io.warroom.demo.EmbeddedKafka;
+import io.warroom.generator.DirtSettings;
+import io.warroom.generator.SaleSettings;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The benchmark of issue 6, in one JVM and one run, on one generated input: replay throughput at parallelism 1 and
+ * 2 against a single-thread floor and a Flink SQL peer, skew, live latency, memory and checkpoint cost. Every replay
+ * report and the peer's totals are compared with the floor's exact numbers as they are produced; a difference stops
+ * the run with a {@link BenchFailure} before any figure is reported.
+ */
+public final class Benchmark {
+    static final int PARALLELISM = 2;
+    static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+    static final double HOT_SHARE = 0.5;
+    static final double[] LATENCY_SHARES = {0.25, 0.50, 0.80};
+    static final int[] MEMORY_ITEMS = {500, 2_000, 8_000};
+    static final int[] MEMORY_USERS = {10_000, 50_000, 250_000};
+
+    private final BenchOptions options;
+    private final PrintWriter log;
+    private final BenchReport report = new BenchReport();
+    private BenchInput input;
+    private ContractTotals floorTotals;
+
+    public Benchmark(BenchOptions options, PrintWriter log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    /** Runs the selected sections and writes the table and the JSON; returns the Markdown. */
+    public String run() throws Exception {
+        long started = System.nanoTime();
+        report.command = options.commandLine();
+        report.startedAt = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        report.machine.putAll(MachineInfo.describe());
+
+        boolean needsInput = options.runs(BenchSection.REPLAY) || options.runs(BenchSection.FLOOR)
+                || options.runs(BenchSection.SQL) || options.runs(BenchSection.SKEW)
+                || options.runs(BenchSection.CHECKPOINTS);
+        if (needsInput) {
+            prepareInput();
+            if (options.warmUp()) {
+                warmUp();
+            }
+            floor();
+        }
+        section(BenchSection.REPLAY, "replay", this::replay);
+        section(BenchSection.SQL, "sql", this::sqlPeer);
+        section(BenchSection.SKEW, "skew", this::skew);
+        section(BenchSection.CHECKPOINTS, "checkpoints", this::checkpoints);
+        if (options.runs(BenchSection.LATENCY) || options.runs(BenchSection.MEMORY)) {
+            live();
+        } else {
+            report.notMeasured.put("latency", "not selected (--only)");
+            report.notMeasured.put("memory", "not selected (--only)");
+        }
+        Goals.evaluate(report);
+        report.minutes = (System.nanoTime() - started) / 60e9;
+        report.loadAtEnd = MachineInfo.loadAverage();
+        report.write(options.out(), options.jsonOut());
+        return report.markdown();
+    }
+
+    private interface Section {
+        void run() throws Exception;
+    }
+
+    private void section(BenchSection section, String key, Section body) throws Exception {
+        if (!options.runs(section)) {
+            report.notMeasured.put(key, "not selected (--only)");
+            return;
+        }
+        body.run();
+    }
+
+    private void prepareInput() throws IOException {
+        Path folder = options.workDir().resolve("input-" + options.events() + "-seed" + options.seed());
+        input = BenchInput.prepare(folder, BenchInput.saleOf(options.events(), options.seed()), log);
+        SaleSettings s = input.settings();
+        report.input.put("records", String.format(Locale.ROOT, "%,d", input.records()));
+        report.input.put("folder", input.folder().toString());
+        report.input.put("generator", String.format(Locale.ROOT, "warroom generate defaults, seed %d: %s of sale, "
+                        + "peak %.0f clicks/s decaying to %.0f, %,d items (%d flash-sale hits with %.0f%% of "
+                        + "clicks), %,d users, dirt: %.1f%% duplicates, %d s disorder, %.1f%% late, %.1f%% malformed",
+                s.seed(), s.duration(), s.peakRate(), s.baseRate(), s.items(), s.hitItems(), s.hitShare() * 100,
+                s.users(), s.dirt().duplicates() * 100, s.dirt().disorderMillis() / 1000, s.dirt().late() * 100,
+                s.dirt().malformed() * 100));
+    }
+
+    /** The floor, timed; its numbers are the reference for every check. */
+    private void floor() throws IOException {
+        log.println("Floor: one thread, Jackson, hash maps...");
+        log.flush();
+        FloorMonitor floor = new FloorMonitor(input.campaigns());
+        RunMeasurement speed = null;
+        FloorMonitor.Result result = null;
+        for (int i = 0; i < options.repeat(); i++) {
+            long start = System.nanoTime();
+            result = floor.run(input.files().files());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            RunMeasurement run = new RunMeasurement(result.records(), seconds, result.records() / seconds, 0);
+            speed = speed == null || run.seconds() < speed.seconds() ? run : speed;
+        }
+        floorTotals = result.totals();
+        report.throughput.add(new BenchReport.Throughput("floor", "floor", 1, speed,
+                "whole = steady: no start-up to leave out"));
+        log.printf("  %,d records in %.1f s: %,.0f records/s%n", speed.records(), speed.seconds(), speed.wholeRate());
+        if (!options.runs(BenchSection.FLOOR)) {
+            report.notes.add("The floor ran as the reference of the cross-checks; its figures are shown although "
+                    + "its section was not selected.");
+        }
+    }
+
+    /**
+     * The floor and a replay over a small input first, so that the first measured runs do not pay for class
+     * loading and JIT compilation.
+     */
+    private void warmUp() throws Exception {
+        long events = Math.max(100_000, Math.min(200_000, options.events() / 20));
+        BenchInput small = BenchInput.prepare(options.workDir().resolve("warm-up-" + events),
+                BenchInput.saleOf(events, options.seed() + 1), log);
+        log.println("Warm-up: floor and replay of a small input...");
+        log.flush();
+        for (int i = 0; i < 3; i++) {
+            new FloorMonitor(small.campaigns()).run(small.files().files());
+        }
+        ReplayRun.run(small, PARALLELISM, null, options.workDir().resolve("runs/warm-up"));
+    }
+
+    private void replay() throws Exception {
+        for (int p = 1; p <= PARALLELISM; p++) {
+            JfrProfile profile = options.profile() && p == PARALLELISM
+                    ? JfrProfile.start(options.workDir().resolve("replay-p" + p + ".jfr").toAbsolutePath())
+                    : null;
+            measuredReplay(input, "replay", "replay", p, null, floorTotals, profile);
+            checked("replay at parallelism " + p);
+        }
+    }
+
+    private void sqlPeer() throws Exception {
+        log.printf("Flink SQL peer at parallelism %d...%n", PARALLELISM);
+        log.flush();
+        RunMeasurement best = null;
+        for (int i = 0; i < options.repeat(); i++) {
+            SqlPeer.Result result = SqlPeer.run(input, PARALLELISM);
+            logSpeed(result.speed());
+            failOn("the Flink SQL peer", TotalsCheck.exactAgainstExact(floorTotals, result.totals()));
+            best = best == null || result.speed().seconds() < best.seconds() ? result.speed() : best;
+        }
+        report.throughput.add(new BenchReport.Throughput("sql", "Flink SQL peer", PARALLELISM, best,
+                "DataStream of parsed rows to SQL; mini-batch 1 s / 5000, split distinct"));
+        report.checks.add("Flink SQL peer (campaign and item totals, exact COUNT DISTINCT) = floor, exactly: ok");
+    }
+
+    private void skew() throws Exception {
+        int items = input.settings().items();
+        String hotItem = input.hitItems().isEmpty() ? "sku-1" : input.hitItems().get(0);
+        Path base = input.folder();
+        BenchInput uniform = ItemReassignment.uniform(items)
+                .rewrite(input, base.resolveSibling(base.getFileName() + "-uniform"));
+        BenchInput hot = ItemReassignment.hot(items, hotItem, HOT_SHARE)
+                .rewrite(input, base.resolveSibling(base.getFileName() + "-hot"));
+        for (BenchInput variant : List.of(uniform, hot)) {
+            boolean isHot = variant == hot;
+            ContractTotals exact = new FloorMonitor(variant.campaigns()).run(variant.files().files()).totals();
+            String run = isHot ? "hot item (" + hotItem + ") " + Math.round(HOT_SHARE * 100) + "%" : "uniform items";
+            measuredReplay(variant, "skew", run, PARALLELISM, null, exact, null);
+            report.checks.add("replay of the " + run + " input at parallelism " + PARALLELISM
+                    + " = its floor (exact; uv and buyers within the sketch bounds): ok");
+        }
+    }
+
+    private void checkpoints() throws Exception {
+        measuredReplay(input, "checkpoints", "no checkpoints", PARALLELISM, null, floorTotals, null);
+        checked("replay without checkpoints");
+        ReplayRun.Result with = measuredReplay(input, "checkpoints", "exactly-once every 10 s", PARALLELISM,
+                CHECKPOINT_INTERVAL, floorTotals, null);
+        checked("replay with exactly-once checkpoints every 10 s");
+        report.checkpointsTaken = with.checkpoints();
+        report.largestCheckpointBytes = with.largestCheckpointBytes();
+    }
+
+    /**
+     * Replays {@code repeat} times and keeps the fastest run (on a shared machine the others lost time to other
+     * work); every run's report is checked against {@code exact} first.
+     */
+    private ReplayRun.Result measuredReplay(BenchInput in, String section, String run, int parallelism,
+            Duration checkpoints, ContractTotals exact, JfrProfile profile) throws Exception {
+        ReplayRun.Result best = null;
+        String dir = (section + "-" + run + "-p" + parallelism).replaceAll("[^A-Za-z0-9.-]+", "-");
+        for (int i = 0; i < options.repeat(); i++) {
+            log.printf("%s: %s at parallelism %d%s...%n", section, run, parallelism,
+                    options.repeat() > 1 ? " (" + (i + 1) + " of " + options.repeat() + ")" : "");
+            log.flush();
+            ReplayRun.Result result = ReplayRun.run(in, parallelism, checkpoints,
+                    options.workDir().resolve("runs").resolve(dir));
+            if (profile != null && i == 0) {
+                report.profile = profile.stop();
+            }
+            logSpeed(result.speed());
+            failOn("the " + section + " run '" + run + "' at parallelism " + parallelism,
+                    TotalsCheck.reportAgainstExact(exact, ReportTotals.read(result.report())));
+            best = best == null || result.speed().seconds() < best.speed().seconds() ? result : best;
+        }
+        String note = checkpoints == null ? null : best.checkpoints() + " checkpoints";
+        if (options.repeat() > 1) {
+            note = (note == null ? "" : note + "; ") + "fastest of " + options.repeat();
+        }
+        report.throughput.add(new BenchReport.Throughput(section, run, parallelism, best.speed(), note));
+        return best;
+    }
+
+    private void checked(String what) {
+        report.checks.add(what + ": report = floor (gmv, refunded, orders, units, pv, carts, per-minute series and "
+                + "rejected count exactly; uv and buyers within the sketch bounds): ok");
+    }
+
+    private static void failOn(String what, List<String> differences) {
+        if (!differences.isEmpty()) {
+            throw new BenchFailure(what + " differs from the floor's exact numbers:\n  "
+                    + String.join("\n  ", differences));
+        }
+    }
+
+    private void logSpeed(RunMeasurement speed) {
+        log.printf(Locale.ROOT, "  %,d records in %.1f s: %,.0f records/s whole run, %,.0f steady%n",
+                speed.records(), speed.seconds(), speed.wholeRate(), speed.steadyRate());
+        log.flush();
+    }
+
+    /** Latency and memory: the live job on an embedded Kafka broker in this JVM. */
+    private void live() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(0)) {
+            String brokers = kafka.bootstrapServers();
+            Path liveDir = options.workDir().resolve("live");
+            if (options.runs(BenchSection.LATENCY)) {
+                try {
+                    latency(brokers, liveDir);
+                } catch (Exception e) {
+                    report.notMeasured.put("latency", "failed: " + e);
+                }
+            } else {
+                report.notMeasured.put("latency", "not selected (--only)");
+            }
+            if (options.runs(BenchSection.MEMORY)) {
+                try {
+                    memory(brokers, liveDir);
+                } catch (Exception e) {
+                    report.notMeasured.put("memory", "failed: " + e);
+                }
+            } else {
+                report.notMeasured.put("memory", "not selected (--only)");
+            }
+        }
+    }
+
+    private void latency(String brokers, Path liveDir) throws Exception {
+        log.println("Live latency: the maximum rate first (a backlog drained from Kafka)...");
+        log.flush();
+        Duration length = options.latencyLength();
+        // A flat, clean sale as the measured ones, cut at the backlog's size; it spans a few simulated minutes, so
+        // carts and orders have caught up with the clicks as they do in a running sale.
+        Duration span = Duration.ofMinutes(4);
+        double clicksPerSecond = options.latencyBacklog() / 1.2 / span.toSeconds();
+        SaleSettings backlog = flatSale(clicksPerSecond, span.multipliedBy(2), recentPast(span.multipliedBy(2)),
+                DirtSettings.CLEAN);
+        LiveDrain.Result max = LiveDrain.run(brokers, "max-" + runId(), backlog, options.latencyBacklog(),
+                PARALLELISM, liveDir, false, log);
+        report.maxRate = max;
+        log.printf(Locale.ROOT, "  maximum: %,.0f records/s%n", max.recordRate());
+        for (double share : LATENCY_SHARES) {
+            LatencyRun.Result r = LatencyRun.run(brokers, "lat" + Math.round(share * 100) + "-" + runId(),
+                    share * max.recordRate(), max.recordsPerClick(), length, options.seed(), PARALLELISM, liveDir,
+                    log);
+            log.printf(Locale.ROOT, "  %.0f%%: sent %,.0f records/s; p50/p99 written %.0f/%.0f ms, committed "
+                    + "%.0f/%.0f ms%n", share * 100, r.sentRate(), r.p50Written(), r.p99Written(),
+                    r.p50Committed(), r.p99Committed());
+            report.latency.add(new BenchReport.Latency(share, r));
+        }
+    }
+
+    private void memory(String brokers, Path liveDir) throws Exception {
+        log.println("Memory: live heap and savepoint size against items and users...");
+        log.flush();
+        SaleSettings base = BenchInput.saleOf(options.memoryEvents(), options.seed());
+        int defaultItems = base.items();
+        int defaultUsers = base.users();
+        for (int items : MEMORY_ITEMS) {
+            memoryRun(brokers, liveDir, base, items, defaultUsers);
+        }
+        for (int users : MEMORY_USERS) {
+            if (users != defaultUsers) {
+                memoryRun(brokers, liveDir, base, defaultItems, users);
+            }
+        }
+        report.itemSlopeBytes = slope(true, defaultUsers, false, false);
+        report.userSlopeBytes = slope(false, defaultItems, false, false);
+        report.userMarginalSlopeBytes = slope(false, defaultItems, false, true);
+        report.itemHeapSlopeBytes = slope(true, defaultUsers, true, false);
+        report.userHeapSlopeBytes = slope(false, defaultItems, true, false);
+    }
+
+    private void memoryRun(String brokers, Path liveDir, SaleSettings base, int items, int users) throws Exception {
+        SaleSettings sale = new SaleSettings(base.seed(), recentPast(base.duration()), base.duration(),
+                base.peakRate(), base.baseRate(), base.decay(), items, base.hitItems(), base.hitShare(), users,
+                base.inventoryInterval(), base.dirt());
+        LiveDrain.Result r = LiveDrain.run(brokers, "mem-" + items + "-" + users + "-" + runId(), sale,
+                Long.MAX_VALUE, PARALLELISM, liveDir, true, log);
+        log.printf(Locale.ROOT, "  %,d items, %,d users: heap %.1f MiB, savepoint %,d KiB%n", items, users,
+                r.heapBytes() / 1048576.0, r.savepointBytes() / 1024);
+        report.memory.add(new BenchReport.Memory(items, users, r));
+    }
+
+    /**
+     * Bytes per item (users fixed) or per user (items fixed): between the smallest and the largest run, or, with
+     * {@code marginal}, between the two largest.
+     */
+    private double slope(boolean perItem, int fixed, boolean heap, boolean marginal) {
+        List<BenchReport.Memory> runs = new ArrayList<>();
+        for (BenchReport.Memory m : report.memory) {
+            if ((perItem ? m.users() : m.items()) == fixed) {
+                runs.add(m);
+            }
+        }
+        runs.sort(Comparator.comparingInt(m -> perItem ? m.items() : m.users()));
+        if (runs.size() < 2) {
+            return Double.NaN;
+        }
+        BenchReport.Memory low = marginal ? runs.get(runs.size() - 2) : runs.get(0);
+        BenchReport.Memory high = runs.get(runs.size() - 1);
+        double dx = perItem ? high.items() - low.items() : high.users() - low.users();
+        double dy = heap ? high.result().heapBytes() - low.result().heapBytes()
+                : high.result().savepointBytes() - low.result().savepointBytes();
+        return dy / dx;
+    }
+
+    /** A sale with a constant click rate (peak = base). */
+    private SaleSettings flatSale(double clicksPerSecond, Duration length, OffsetDateTime start, DirtSettings dirt) {
+        SaleSettings d = SaleSettings.defaults(options.seed());
+        return new SaleSettings(options.seed(), start, length, clicksPerSecond, clicksPerSecond, d.decay(),
+                d.items(), d.hitItems(), d.hitShare(), d.users(), d.inventoryInterval(), dirt);
+    }
+
+    /**
+     * A start such that the sale ended a minute ago: replayed live, every event is applied, the campaign is over
+     * and its state is still retained (for an hour).
+     */
+    private static OffsetDateTime recentPast(Duration length) {
+        Instant start = Instant.now().minus(length).minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
+        return OffsetDateTime.ofInstant(start, ZoneOffset.ofHours(8));
+    }
+
+    private static String runId() {
+        return Long.toString(System.currentTimeMillis() % 100_000_000L, 36);
+    }
+}

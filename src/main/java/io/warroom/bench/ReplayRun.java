@@ -1,0 +1,79 @@
+package io.warroom.bench;
+
+import io.warroom.config.CampaignConfigException;
+import io.warroom.config.CampaignLoader;
+import io.warroom.config.CampaignTimeline;
+import io.warroom.config.MonitorOptions;
+import io.warroom.io.FileInputs;
+import io.warroom.io.ReplaySinks;
+import io.warroom.pipeline.MonitorPipeline;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.RuntimeExecutionMode;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * One replay of a bench input through the monitor, exactly as {@code warroom replay} runs it ({@link MonitorPipeline}
+ * with {@link FileInputs} and {@link ReplaySinks}), in a fresh embedded Flink, measured. Optionally with
+ * exactly-once checkpoints into a fresh directory, whose sizes are recorded.
+ */
+final class ReplayRun {
+    /** A run's speed, its report, and its checkpoints (0 and 0 without checkpointing). */
+    record Result(RunMeasurement speed, Path report, int checkpoints, long largestCheckpointBytes) {}
+
+    private ReplayRun() {}
+
+    static Result run(BenchInput input, int parallelism, Duration checkpointInterval, Path runDir)
+            throws Exception {
+        CampaignTimeline campaigns;
+        try {
+            campaigns = CampaignLoader.loadTimeline(List.of(input.campaignFile()), List.of());
+        } catch (CampaignConfigException e) {
+            throw new IOException("campaign file refused: " + e.problems(), e);
+        }
+        FileInputs inputs = input.files();
+        Files.createDirectories(runDir);
+        Path report = runDir.resolve("report.json");
+        Path rejected = runDir.resolve("rejected.jsonl");
+        Path checkpoints = runDir.resolve("checkpoints");
+        Files.deleteIfExists(report);
+
+        SourceCounters.reset();
+        long start = System.nanoTime();
+        Configuration config = new Configuration();
+        SourceCountersFactory.enable(config);
+        if (checkpointInterval != null) {
+            config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, config);
+        env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
+        if (checkpointInterval != null) {
+            env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        }
+        new MonitorPipeline(campaigns, MonitorOptions.settings(config))
+                .assemble(env, inputs, new ReplaySinks(report, rejected));
+        try (ProgressSampler sampler = new ProgressSampler(SourceCounters::recordsRead, start);
+                CheckpointWatcher watcher = checkpointInterval != null ? new CheckpointWatcher(checkpoints) : null) {
+            env.execute("warroom bench replay");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long records = SourceCounters.recordsRead();
+            if (records != input.records()) {
+                throw new BenchFailure("the replay read " + records + " records of " + input.folder() + ", which "
+                        + "holds " + input.records());
+            }
+            if (watcher != null) {
+                watcher.close();
+            }
+            RunMeasurement speed = new RunMeasurement(records, seconds, sampler.steadyRate(records),
+                    sampler.secondsToFirstRecord());
+            return new Result(speed, report, watcher == null ? 0 : watcher.completed(),
+                    watcher == null ? 0 : watcher.largestBytes());
+        }
+    }
+}
