@@ -216,7 +216,8 @@ public final class Benchmark {
                     TotalsCheck.reportAgainstExact(exact, ReportTotals.read(result.report())));
             best = best == null || result.speed().seconds() < best.speed().seconds() ? result : best;
         }
-        String note = checkpoints == null ? null : best.checkpoints() + " checkpoints";
+        String note = checkpoints == null ? null
+                : best.checkpoints() + (best.checkpoints() == 1 ? " checkpoint" : " checkpoints");
         if (options.repeat() > 1) {
             note = (note == null ? "" : note + "; ") + "fastest of " + options.repeat();
         }

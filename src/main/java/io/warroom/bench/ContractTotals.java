@@ -42,7 +42,7 @@ public final class ContractTotals {
 
     /** Everything compared for one campaign. */
     public static final class Campaign {
-        public final Totals totals = new Totals();
+        public Totals totals = new Totals();
         public final Map<String, Totals> items = new TreeMap<>();
         /** Null when the computation does not produce the series (the SQL peer). */
         public Map<Long, Minute> minutes = new TreeMap<>();

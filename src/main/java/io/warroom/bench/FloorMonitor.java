@@ -34,7 +34,8 @@ public final class FloorMonitor {
     /** The floor's numbers and how many records it read. */
     public record Result(ContractTotals totals, long records) {}
 
-    private static final class ItemAccumulator {
+    /** Running totals of a campaign or of one item in it, with exact sets of its users and buyers. */
+    private static final class Counts {
         long gmv;
         long refunded;
         long orders;
@@ -43,31 +44,28 @@ public final class FloorMonitor {
         long carts;
         final Set<String> users = new HashSet<>();
         final Set<String> buyers = new HashSet<>();
+
+        ContractTotals.Totals totals() {
+            return new ContractTotals.Totals(gmv, refunded, orders, units, buyers.size(), users.size(), pv, carts);
+        }
     }
 
     private static final class CampaignAccumulator {
         final CampaignDefinition definition;
         final Set<String> clickIds = new HashSet<>();
         final Set<String> cartIds = new HashSet<>();
-        final Set<String> users = new HashSet<>();
-        final Set<String> buyers = new HashSet<>();
-        final Map<String, ItemAccumulator> items = new HashMap<>();
+        final Counts counts = new Counts();
+        final Map<String, Counts> items = new HashMap<>();
         final Map<Long, long[]> minutes = new HashMap<>();
-        long gmv;
-        long refunded;
-        long orders;
-        long units;
-        long pv;
-        long carts;
 
         CampaignAccumulator(CampaignDefinition definition) {
             this.definition = definition;
         }
 
-        ItemAccumulator item(String itemId) {
-            ItemAccumulator item = items.get(itemId);
+        Counts item(String itemId) {
+            Counts item = items.get(itemId);
             if (item == null) {
-                item = new ItemAccumulator();
+                item = new Counts();
                 items.put(itemId, item);
             }
             return item;
@@ -131,10 +129,10 @@ public final class FloorMonitor {
             if (!c.definition.contains(e.ts) || !c.clickIds.add(e.eventId)) {
                 continue;
             }
-            c.pv++;
-            c.users.add(e.userId);
+            c.counts.pv++;
+            c.counts.users.add(e.userId);
             c.minute(e.ts)[2]++;
-            ItemAccumulator item = c.item(e.itemId);
+            Counts item = c.item(e.itemId);
             item.pv++;
             item.users.add(e.userId);
         }
@@ -143,7 +141,7 @@ public final class FloorMonitor {
     private static void cart(FloorParser e, List<CampaignAccumulator> accumulators) {
         for (CampaignAccumulator c : accumulators) {
             if (c.definition.contains(e.ts) && c.cartIds.add(e.eventId)) {
-                c.carts++;
+                c.counts.carts++;
                 c.item(e.itemId).carts++;
             }
         }
@@ -186,15 +184,15 @@ public final class FloorMonitor {
             if (!c.definition.contains(e.ts)) {
                 continue;
             }
-            c.gmv = Math.addExact(c.gmv, e.amountCents);
-            c.orders++;
-            c.buyers.add(e.userId);
+            c.counts.gmv = Math.addExact(c.counts.gmv, e.amountCents);
+            c.counts.orders++;
+            c.counts.buyers.add(e.userId);
             long[] minute = c.minute(e.ts);
             minute[0] += e.amountCents;
             minute[1]++;
             for (int i = 0; i < e.lineCount; i++) {
-                c.units += e.lineQuantities[i];
-                ItemAccumulator item = c.item(e.lineItems[i]);
+                c.counts.units += e.lineQuantities[i];
+                Counts item = c.item(e.lineItems[i]);
                 item.units += e.lineQuantities[i];
                 item.gmv += e.lineQuantities[i] * e.lineCents[i];
                 if (firstLineOfItem(e, i)) {
@@ -226,7 +224,7 @@ public final class FloorMonitor {
                     continue;
                 }
                 for (int i = 0; i < order.refundItems.length; i++) {
-                    c.refunded = Math.addExact(c.refunded, order.refundAmounts[i]);
+                    c.counts.refunded = Math.addExact(c.counts.refunded, order.refundAmounts[i]);
                     c.item(order.refundItems[i]).refunded += order.refundAmounts[i];
                 }
             }
@@ -235,17 +233,8 @@ public final class FloorMonitor {
 
     private static ContractTotals.Campaign result(CampaignAccumulator a) {
         ContractTotals.Campaign c = new ContractTotals.Campaign();
-        ContractTotals.Totals t = c.totals;
-        t.gmvCents = a.gmv;
-        t.refundedCents = a.refunded;
-        t.orders = a.orders;
-        t.units = a.units;
-        t.buyers = a.buyers.size();
-        t.uv = a.users.size();
-        t.pv = a.pv;
-        t.carts = a.carts;
-        a.items.forEach((itemId, i) -> c.items.put(itemId, new ContractTotals.Totals(i.gmv, i.refunded, i.orders,
-                i.units, i.buyers.size(), i.users.size(), i.pv, i.carts)));
+        c.totals = a.counts.totals();
+        a.items.forEach((itemId, i) -> c.items.put(itemId, i.totals()));
         a.minutes.forEach((minute, m) -> c.minutes.put(minute, new ContractTotals.Minute(m[0], m[1], m[2])));
         return c;
     }

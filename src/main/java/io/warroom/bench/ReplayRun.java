@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -43,6 +45,7 @@ final class ReplayRun {
         Path rejected = runDir.resolve("rejected.jsonl");
         Path checkpoints = runDir.resolve("checkpoints");
         Files.deleteIfExists(report);
+        deleteTree(checkpoints); // a repeated run counts its own checkpoints only
 
         SourceCounters.reset();
         long start = System.nanoTime();
@@ -68,12 +71,23 @@ final class ReplayRun {
                         + "holds " + input.records());
             }
             if (watcher != null) {
-                watcher.close();
+                watcher.close(); // a last scan, before its counts are read
             }
             RunMeasurement speed = new RunMeasurement(records, seconds, sampler.steadyRate(records),
                     sampler.secondsToFirstRecord());
             return new Result(speed, report, watcher == null ? 0 : watcher.completed(),
                     watcher == null ? 0 : watcher.largestBytes());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
         }
     }
 }
