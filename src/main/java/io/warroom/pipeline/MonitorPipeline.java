@@ -1,8 +1,6 @@
 package io.warroom.pipeline;
 
 import io.warroom.config.CampaignCatalog;
-import io.warroom.config.CampaignDefinition;
-import io.warroom.config.ItemSettings;
 import io.warroom.config.MonitorSettings;
 import io.warroom.config.CampaignTimeline;
 import io.warroom.functions.AudienceShardFunction;
@@ -25,7 +23,6 @@ import io.warroom.model.ItemStats;
 import io.warroom.model.OrderEffect;
 import io.warroom.model.OrderEvent;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

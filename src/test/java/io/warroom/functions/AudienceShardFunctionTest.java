@@ -1,9 +1,5 @@
 package io.warroom.functions;
 
-import io.warroom.config.CampaignTimeline;
-import io.warroom.model.CampaignUpdate;
-import io.warroom.config.CampaignConfigException;
-
 import static io.warroom.testkit.TestTimes.at;
 import static io.warroom.testkit.TestTimes.minutes;
 import static io.warroom.testkit.TestTimes.seconds;
@@ -14,6 +10,7 @@ import io.warroom.config.MonitorOptions;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AudienceSignal;
 import io.warroom.model.CampaignDelta;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.ChannelMinute;
 import io.warroom.model.ChannelStats;
 import io.warroom.model.MinuteStats;

@@ -1,20 +1,18 @@
 package io.warroom.functions;
 
-import io.warroom.config.CampaignTimeline;
-import io.warroom.model.CampaignUpdate;
-import io.warroom.config.CampaignDefinition;
-import io.warroom.config.CampaignConfigException;
-
 import static io.warroom.testkit.TestTimes.at;
 import static io.warroom.testkit.TestTimes.minutes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.warroom.config.CampaignConfigException;
+import io.warroom.config.CampaignDefinition;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
 import io.warroom.model.CampaignDelta;
 import io.warroom.model.CampaignStats;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.ChannelMinute;
 import io.warroom.model.ChannelStats;
 import io.warroom.model.MinuteStats;

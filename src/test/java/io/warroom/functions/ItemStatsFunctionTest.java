@@ -1,10 +1,5 @@
 package io.warroom.functions;
 
-import io.warroom.config.CampaignTimeline;
-import io.warroom.model.CampaignUpdate;
-import io.warroom.config.CampaignDefinition;
-import io.warroom.config.CampaignConfigException;
-
 import static io.warroom.testkit.TestTimes.at;
 import static io.warroom.testkit.TestTimes.minutes;
 import static io.warroom.testkit.TestTimes.seconds;
@@ -15,6 +10,7 @@ import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
 import io.warroom.model.AudienceSignal;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.ItemSignal;
 import io.warroom.model.ItemStats;
 import io.warroom.testkit.KeyedHarness;
