@@ -81,11 +81,11 @@ public final class AudienceShardFunction  extends CampaignKeyedFunction<Audience
             ctx.timerService().registerEventTimeTimer(settings.releaseTime(campaign.end()));
         }
         long minute = MinuteStats.minuteOf(signal.ts());
-        ctx.timerService().registerEventTimeTimer(Math.min(minute + MinuteStats.MINUTE_MILLIS, campaign.end()) - 1);
+        long minuteFlush = Math.min(minute + MinuteStats.MINUTE_MILLIS, campaign.end()) - 1;
         switch (signal.kind()) {
             case CLICK -> {
                 st.pv++;
-                addMinute(minute, 0, 0, 1);
+                addMinute(minute, 0, 0, 1, minuteFlush, ctx);
                 Sketches.add(uv, signal.userId(), settings.shardSketchLgK());
                 String channel = channelFor(st, campaign.channelLabel(signal.channel()));
                 HllSketch sketch = channelUv.get(channel);
@@ -103,15 +103,21 @@ public final class AudienceShardFunction  extends CampaignKeyedFunction<Audience
                 minutePv.merge(channel, 1L, Long::sum);
                 channelMinutePv.put(minute, minutePv);
             }
-            case CART -> st.carts++;
+            case CART -> {
+                st.carts++;
+                ctx.timerService().registerEventTimeTimer(minuteFlush);
+            }
             case PAID -> {
                 st.orders++;
                 st.units += signal.quantity();
                 st.gmvCents += signal.amountCents();
-                addMinute(minute, signal.amountCents(), 1, 0);
+                addMinute(minute, signal.amountCents(), 1, 0, minuteFlush, ctx);
                 Sketches.add(buyers, signal.userId(), settings.shardSketchLgK());
             }
-            case REFUND -> st.refundedCents += signal.amountCents();
+            case REFUND -> {
+                st.refundedCents += signal.amountCents();
+                ctx.timerService().registerEventTimeTimer(minuteFlush);
+            }
         }
         st.markChanged(ctx.timerService(), settings.statsIntervalMillis());
         state.update(st);
@@ -160,8 +166,16 @@ public final class AudienceShardFunction  extends CampaignKeyedFunction<Audience
         return channel;
     }
 
-    private void addMinute(long minute, long gmvCents, long orders, long pv) throws Exception {
+    /**
+     * Adds to a pending minute. The minute's flush is scheduled when it becomes pending: every flush drains all
+     * pending minutes, so a minute already pending has its flush still ahead (the hot path skips the timer service).
+     */
+    private void addMinute(long minute, long gmvCents, long orders, long pv, long flushAt, ReadOnlyContext ctx)
+            throws Exception {
         MinuteStats current = minutes.get(minute);
+        if (current == null) {
+            ctx.timerService().registerEventTimeTimer(flushAt);
+        }
         MinuteStats added = new MinuteStats(minute, gmvCents, orders, pv);
         minutes.put(minute, current == null ? added : current.plus(added));
     }
