@@ -217,18 +217,7 @@ class CampaignUpdatesIT {
 
     @AfterAll
     static void stop() throws Exception {
-        try {
-            if (job != null) {
-                job.cancel().get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            if (output != null) {
-                output.close();
-            }
-            if (kafka != null) {
-                kafka.close();
-            }
-        }
+        LiveKafka.stop(job, output, kafka);
     }
 
     @Test

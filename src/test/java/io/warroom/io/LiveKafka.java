@@ -179,4 +179,20 @@ final class LiveKafka {
             return true;
         }
     }
+
+    /** Ends a test class's run: cancels the job, then closes the output reader and the broker (each may be null). */
+    static void stop(JobClient job, CommittedOutput output, KafkaClusterTestKit kafka) throws Exception {
+        try {
+            if (job != null) {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            if (output != null) {
+                output.close();
+            }
+            if (kafka != null) {
+                kafka.close();
+            }
+        }
+    }
 }
