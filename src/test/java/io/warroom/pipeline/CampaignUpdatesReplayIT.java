@@ -84,6 +84,8 @@ class CampaignUpdatesReplayIT {
         JsonNode paced = campaign(updated, "paced");
         assertThat(paced.get("gmv").asText()).isEqualTo("1000.00");
         assertThat(paced.get("gmv_target").asText()).isEqualTo("2000.00");
+        // Past the last checkpoint (share 1.0) the plan is the whole target.
+        assertThat(paced.get("gmv_planned").asText()).isEqualTo("2000.00");
         assertThat(pacing(paced)).containsExactly(
                 "250.00 of 250.00 on track", "500.00 of 1000.00 behind", "750.00 of 1500.00 behind",
                 "1000.00 of 2000.00 behind");
