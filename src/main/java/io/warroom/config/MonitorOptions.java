@@ -34,10 +34,24 @@ public final class MonitorOptions {
             .defaultValue(Duration.ofHours(1))
             .withDescription("How long after a campaign's end (in event time) its state is kept for late events.");
 
+    public static final ConfigOption<Duration> FLUSH_INTERVAL = ConfigOptions.key("warroom.stats.flush-interval")
+            .durationType()
+            .defaultValue(Duration.ofMillis(200))
+            .withDescription("Processing-time interval at which shards pass their increments on to the item and "
+                    + "campaign totals; with the stats interval it bounds how fresh the emitted stats are.");
+
+    public static final ConfigOption<Integer> TRAFFIC_SHARDS = ConfigOptions.key("warroom.traffic.shards")
+            .intType()
+            .defaultValue(8)
+            .withDescription("Shards per campaign that deduplicate clicks and carts (by a hash of event_id) and "
+                    + "pre-aggregate them; fixed for the life of a job's state. Make it a multiple of the "
+                    + "parallelism.");
+
     public static final ConfigOption<Integer> AUDIENCE_SHARDS = ConfigOptions.key("warroom.audience.shards")
             .intType()
             .defaultValue(64)
-            .withDescription("Shards per campaign for campaign-wide counts; fixed for the life of a job's state.");
+            .withDescription("Shards per campaign for buyers and paid gmv (by a hash of user_id); fixed for the life "
+                    + "of a job's state.");
 
     public static final ConfigOption<Integer> ITEM_SKETCH_LG_K = ConfigOptions.key("warroom.sketch.item-lg-k")
             .intType()
@@ -47,7 +61,14 @@ public final class MonitorOptions {
     public static final ConfigOption<Integer> SHARD_SKETCH_LG_K = ConfigOptions.key("warroom.sketch.shard-lg-k")
             .intType()
             .defaultValue(12)
-            .withDescription("log2 of HLL buckets for each audience shard's uv, buyers and channel uv.");
+            .withDescription("log2 of HLL buckets for each audience shard's buyers.");
+
+    public static final ConfigOption<Integer> CAMPAIGN_SKETCH_LG_K = ConfigOptions
+            .key("warroom.sketch.campaign-lg-k")
+            .intType()
+            .defaultValue(16)
+            .withDescription("log2 of HLL buckets for campaign and channel uv (the union of the traffic shards' "
+                    + "sketches).");
 
     public static final ConfigOption<Integer> MAX_CHANNELS = ConfigOptions.key("warroom.channels.max")
             .intType()
@@ -73,10 +94,13 @@ public final class MonitorOptions {
                 config.get(IDLE_TIMEOUT).toMillis(),
                 config.get(WALL_CLOCK_WATERMARK),
                 config.get(STATS_INTERVAL).toMillis(),
+                config.get(FLUSH_INTERVAL).toMillis(),
                 config.get(RETENTION).toMillis(),
+                config.get(TRAFFIC_SHARDS),
                 config.get(AUDIENCE_SHARDS),
                 config.get(ITEM_SKETCH_LG_K),
                 config.get(SHARD_SKETCH_LG_K),
+                config.get(CAMPAIGN_SKETCH_LG_K),
                 config.get(MAX_CHANNELS),
                 config.get(TOP_ITEMS),
                 config.get(MAX_ITEM_SERIES));

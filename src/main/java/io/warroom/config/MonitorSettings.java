@@ -9,20 +9,24 @@ public record MonitorSettings(
         long idleTimeoutMillis,
         boolean wallClockWatermark,
         long statsIntervalMillis,
+        long flushIntervalMillis,
         long retentionMillis,
+        int trafficShards,
         int audienceShards,
         int itemSketchLgK,
         int shardSketchLgK,
+        int campaignSketchLgK,
         int maxChannels,
         int topItems,
         int maxItemSeries)
         implements Serializable {
 
     public MonitorSettings {
-        if (audienceShards < 1 || audienceShards > 4096) {
-            throw new IllegalArgumentException("audience shards must be 1..4096");
+        if (audienceShards < 1 || audienceShards > 4096 || trafficShards < 1 || trafficShards > 4096) {
+            throw new IllegalArgumentException("audience and traffic shards must be 1..4096");
         }
-        if (itemSketchLgK < 4 || itemSketchLgK > 21 || shardSketchLgK < 4 || shardSketchLgK > 21) {
+        if (Math.min(itemSketchLgK, Math.min(shardSketchLgK, campaignSketchLgK)) < 4
+                || Math.max(itemSketchLgK, Math.max(shardSketchLgK, campaignSketchLgK)) > 21) {
             throw new IllegalArgumentException("sketch lg-k must be 4..21");
         }
     }

@@ -8,8 +8,7 @@ public class CampaignState extends ThrottledEmission {
     public long units;
     public long pv;
     public long carts;
-    /** Latest uv and buyers estimate of each audience shard. */
-    public long[] shardUv;
+    /** Latest buyers estimate of each audience shard. */
     public long[] shardBuyers;
     /** Time ({@code at}) of the last pacing checkpoint evaluated, or {@link ItemState#INACTIVE}. */
     public long lastCheckpointAt = ItemState.INACTIVE;

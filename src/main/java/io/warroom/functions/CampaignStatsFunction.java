@@ -10,6 +10,7 @@ import io.warroom.model.CampaignDelta;
 import io.warroom.model.CampaignStats;
 import io.warroom.model.ChannelMinute;
 import io.warroom.model.ChannelStats;
+import io.warroom.model.ChannelTraffic;
 import io.warroom.model.MinuteStats;
 import io.warroom.model.PacingStatus;
 import io.warroom.serde.Money;
@@ -17,18 +18,22 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.apache.datasketches.hll.HllSketch;
+import org.apache.datasketches.hll.Union;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * A campaign's totals (keyed by campaign_id), the sum of its audience shards' deltas; distinct counts are the sum
- * of the shards' latest estimates.
+ * A campaign's totals (keyed by campaign_id), the sum of its shards' deltas: clicks and carts from the traffic
+ * shards, orders from the audience shards. uv (campaign and channel) is the estimate of the union of the traffic
+ * shards' user sketches; buyers is the sum of the audience shards' latest estimates.
  *
  * <p>Once the watermark reaches each minute boundary {@code E} of the campaign (every shard has flushed the minute
  * before it by then), it evaluates TRAFFIC_DROP for the campaign and each channel; at each pacing checkpoint it
@@ -50,6 +55,8 @@ public final class CampaignStatsFunction  extends CampaignKeyedFunction<Campaign
     private transient MapState<Long, MinuteStats> minutes;
     private transient MapState<Long, Boolean> changedMinutes;
     private transient MapState<String, ChannelTotals> channels;
+    private transient ValueState<Union> uv;
+    private transient MapState<String, Union> channelUv;
     /** Evaluated pacing checkpoints by {@code at}: the plan they were judged against and the outcome. */
     private transient MapState<Long, PacingStatus> checkpointOutcomes;
 
@@ -65,6 +72,9 @@ public final class CampaignStatsFunction  extends CampaignKeyedFunction<Campaign
         minutes = rc.getMapState(new MapStateDescriptor<>("minutes", Long.class, MinuteStats.class));
         changedMinutes = rc.getMapState(new MapStateDescriptor<>("changed-minutes", Long.class, Boolean.class));
         channels = rc.getMapState(new MapStateDescriptor<>("channels", String.class, ChannelTotals.class));
+        uv = rc.getState(new ValueStateDescriptor<>("uv", HllUnionSerializer.INSTANCE));
+        channelUv = rc.getMapState(
+                new MapStateDescriptor<>("channel-uv", StringSerializer.INSTANCE, HllUnionSerializer.INSTANCE));
         checkpointOutcomes =
                 rc.getMapState(new MapStateDescriptor<>("checkpoint-outcomes", Long.class, PacingStatus.class));
     }
@@ -85,7 +95,6 @@ public final class CampaignStatsFunction  extends CampaignKeyedFunction<Campaign
         CampaignState st = state.value();
         if (st == null) {
             st = new CampaignState();
-            st.shardUv = new long[settings.audienceShards()];
             st.shardBuyers = new long[settings.audienceShards()];
             registerCheckpoints(campaign, ctx);
             long firstBoundary = MinuteStats.minuteOf(campaign.start()) + MINUTE;
@@ -133,6 +142,8 @@ public final class CampaignStatsFunction  extends CampaignKeyedFunction<Campaign
             minutes.clear();
             changedMinutes.clear();
             channels.clear();
+            uv.clear();
+            channelUv.clear();
             checkpointOutcomes.clear();
             return;
         }
@@ -160,27 +171,38 @@ public final class CampaignStatsFunction  extends CampaignKeyedFunction<Campaign
         st.units += delta.units();
         st.pv += delta.pv();
         st.carts += delta.carts();
-        st.shardUv[delta.shard()] = delta.uv();
-        st.shardBuyers[delta.shard()] = delta.buyers();
+        if (delta.shard() >= 0) {
+            st.shardBuyers[delta.shard()] = delta.buyers();
+        }
+        if (delta.uvSketch() != null) {
+            uv.update(union(uv.value(), delta.uvSketch()));
+        }
         for (MinuteStats m : delta.minutes()) {
             MinuteStats current = minutes.get(m.minuteStart());
             minutes.put(m.minuteStart(), current == null ? m : current.plus(m));
             changedMinutes.put(m.minuteStart(), Boolean.TRUE);
         }
-        for (ChannelStats c : delta.channels()) {
+        for (ChannelTraffic c : delta.channels()) {
             ChannelTotals totals = channels.get(c.channel());
             if (totals == null) {
-                totals = ChannelTotals.create(settings.audienceShards());
+                totals = ChannelTotals.create();
             }
             totals.pv += c.pv();
-            totals.uvByShard[delta.shard()] = c.uv();
             channels.put(c.channel(), totals);
+            channelUv.put(c.channel(), union(channelUv.get(c.channel()), c.uvSketch()));
         }
         for (ChannelMinute m : delta.channelMinutes()) {
             ChannelTotals totals = channels.get(m.channel());
             totals.addMinutePv(m.minuteStart(), m.pv());
             channels.put(m.channel(), totals);
         }
+    }
+
+    /** Adds a shard's sketch of users to a union: a user seen by several shards is counted once. */
+    private Union union(Union union, byte[] sketch) {
+        Union target = union != null ? union : new Union(settings.campaignSketchLgK());
+        target.update(HllSketch.heapify(sketch));
+        return target;
     }
 
     private boolean evaluateCheckpoints(
@@ -293,7 +315,8 @@ public final class CampaignStatsFunction  extends CampaignKeyedFunction<Campaign
         minuteList.sort(Comparator.comparingLong(MinuteStats::minuteStart));
         List<ChannelStats> channelList = new ArrayList<>();
         for (Map.Entry<String, ChannelTotals> entry : channels.entries()) {
-            channelList.add(new ChannelStats(entry.getKey(), sum(entry.getValue().uvByShard), entry.getValue().pv));
+            channelList.add(new ChannelStats(entry.getKey(), Sketches.estimate(channelUv.get(entry.getKey())),
+                    entry.getValue().pv));
         }
         channelList.sort(Comparator.comparing(ChannelStats::channel));
         PacingStatus[] pacing = new PacingStatus[campaign.pacing().size()];
@@ -306,7 +329,7 @@ public final class CampaignStatsFunction  extends CampaignKeyedFunction<Campaign
                     evaluated != null && evaluated.behind());
         }
         return new CampaignStats(campaignId, st.gmvCents, st.refundedCents, st.orders, st.units, sum(st.shardBuyers),
-                sum(st.shardUv), st.pv, st.carts, ctx.timerService().currentWatermark(), campaign.gmvTargetCents(),
+                Sketches.estimate(uv.value()), st.pv, st.carts, ctx.timerService().currentWatermark(), campaign.gmvTargetCents(),
                 campaign.plannedCentsAt(ctx.timerService().currentWatermark()), minuteList.toArray(new MinuteStats[0]),
                 channelList.toArray(new ChannelStats[0]), pacing, closed);
     }

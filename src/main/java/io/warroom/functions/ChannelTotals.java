@@ -4,15 +4,14 @@ import io.warroom.model.MinuteStats;
 import java.util.Arrays;
 
 /**
- * pv of a channel, its uv as the latest estimate of each audience shard, and its pv of recent minutes for
- * TRAFFIC_DROP (a Flink POJO).
+ * pv of a channel and its pv of recent minutes for TRAFFIC_DROP (a Flink POJO); its uv is a union sketch kept
+ * beside it.
  */
 public class ChannelTotals {
     /** Minutes of pv kept: the longest baseline plus the minute evaluated, plus one of slack. */
     static final int RECENT_MINUTES = 182;
 
     public long pv;
-    public long[] uvByShard;
     /** pv per minute in a ring: slot {@code minute % RECENT_MINUTES} holds the minute in {@code recentMinute}. */
     public long[] recentPv;
     public long[] recentMinute;
@@ -22,9 +21,8 @@ public class ChannelTotals {
 
     public ChannelTotals() {}
 
-    static ChannelTotals create(int shards) {
+    static ChannelTotals create() {
         ChannelTotals totals = new ChannelTotals();
-        totals.uvByShard = new long[shards];
         totals.recentPv = new long[RECENT_MINUTES];
         totals.recentMinute = new long[RECENT_MINUTES];
         Arrays.fill(totals.recentMinute, Long.MIN_VALUE);

@@ -4,7 +4,6 @@ import java.io.IOException;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
@@ -12,32 +11,12 @@ import org.apache.flink.core.memory.DataOutputView;
  * Checkpoints HLL sketches in DataSketches' own compact binary form, which keeps the HIP estimator's state, so a
  * restored sketch estimates exactly as the one that was saved.
  */
-public final class HllSketchSerializer extends TypeSerializerSingleton<HllSketch> {
+public final class HllSketchSerializer extends AbstractStateSerializer<HllSketch> {
     public static final HllSketchSerializer INSTANCE = new HllSketchSerializer();
-
-    @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
-    public HllSketch createInstance() {
-        return null;
-    }
 
     @Override
     public HllSketch copy(HllSketch from) {
         return from == null ? null : from.copy();
-    }
-
-    @Override
-    public HllSketch copy(HllSketch from, HllSketch reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -52,18 +31,6 @@ public final class HllSketchSerializer extends TypeSerializerSingleton<HllSketch
         byte[] bytes = new byte[source.readInt()];
         source.readFully(bytes);
         return HllSketch.heapify(bytes);
-    }
-
-    @Override
-    public HllSketch deserialize(HllSketch reuse, DataInputView source) throws IOException {
-        return deserialize(source);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        int length = source.readInt();
-        target.writeInt(length);
-        target.write(source, length);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.warroom.functions;
 import io.warroom.config.CampaignDefinition;
 import io.warroom.config.CampaignTimeline;
 import io.warroom.config.CampaignVersion;
+import io.warroom.config.MonitorSettings;
 import io.warroom.model.CampaignDelta;
 import io.warroom.model.CampaignUpdate;
 import io.warroom.model.CartEvent;
@@ -14,10 +15,11 @@ import io.warroom.model.OrderEvent;
 import io.warroom.model.RejectReason;
 import io.warroom.model.RejectedRecord;
 import io.warroom.model.StreamKind;
+import io.warroom.model.TrafficSignal;
 import io.warroom.serde.EventParser;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -30,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * First stop of every input record. Rejected records go to {@link #REJECTED}; orders go to {@link #ORDERS} for
- * their lifecycle; clicks, carts and inventory snapshots become one {@link ItemSignal} per campaign whose window
- * holds their event time. Events outside every campaign are dropped. Every record is counted by stream (accepted,
+ * their lifecycle; clicks and carts become one {@link TrafficSignal} on {@link #TRAFFIC}, and inventory snapshots
+ * one {@link ItemSignal}, per campaign whose window holds their event time. Events outside every campaign are dropped. Every record is counted by stream (accepted,
  * late, outside campaigns, rejected by reason), and event-time lag behind the wall clock is a gauge.
  *
  * <p>It is also where campaign updates from the control input are judged for the record: the first subtask sends
@@ -41,6 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class InputRouter extends BroadcastProcessFunction<InputRecord, CampaignUpdate, ItemSignal> {
     public static final OutputTag<RejectedRecord> REJECTED = new OutputTag<>("rejected") {};
     public static final OutputTag<OrderEvent> ORDERS = new OutputTag<>("orders") {};
+    public static final OutputTag<TrafficSignal> TRAFFIC = new OutputTag<>("traffic") {};
     public static final OutputTag<CampaignDelta> OPENED = new OutputTag<>("opened-campaigns") {};
     /** The stream name of campaign updates in dead-letter records. */
     public static final String CAMPAIGN_CONFIG_STREAM = "campaign-config";
@@ -48,6 +51,8 @@ public final class InputRouter extends BroadcastProcessFunction<InputRecord, Cam
     private static final Logger LOG = LoggerFactory.getLogger(InputRouter.class);
 
     private final LiveCampaigns campaigns;
+    private final int trafficShardCount;
+    private transient TrafficShards trafficShards;
     private transient StreamCounters[] countersByStream;
     private transient Counter updatesApplied;
     private transient Counter updatesRejected;
@@ -70,12 +75,15 @@ public final class InputRouter extends BroadcastProcessFunction<InputRecord, Cam
         }
     }
 
-    public InputRouter(CampaignTimeline campaigns) {
+    public InputRouter(CampaignTimeline campaigns, MonitorSettings settings) {
         this.campaigns = new LiveCampaigns(campaigns);
+        this.trafficShardCount = settings.trafficShards();
     }
 
     @Override
     public void open(OpenContext openContext) {
+        trafficShards = new TrafficShards(trafficShardCount,
+                getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
         MetricGroup warroom = getRuntimeContext().getMetricGroup().addGroup("warroom");
         countersByStream = new StreamCounters[StreamKind.values().length];
         for (StreamKind stream : StreamKind.values()) {
@@ -145,28 +153,30 @@ public final class InputRouter extends BroadcastProcessFunction<InputRecord, Cam
             }
         } else if (record.click() != null) {
             ClickEvent e = record.click();
-            route(timeline, e.ts(), counters, out, c -> new ItemSignal(ItemSignal.Kind.CLICK, c.campaignId(),
-                    e.itemId(), e.ts(), e.eventId(), e.userId(), e.channel(), 1, 0));
+            route(timeline, e.ts(), counters, campaign -> ctx.output(TRAFFIC, new TrafficSignal(false, campaign,
+                    trafficShards.shardKey(campaign, e.eventId()), e.ts(), e.eventId(), e.userId(), e.itemId(),
+                    e.channel())));
         } else if (record.cart() != null) {
             CartEvent e = record.cart();
-            route(timeline, e.ts(), counters, out, c -> new ItemSignal(ItemSignal.Kind.CART, c.campaignId(), e.itemId(),
-                    e.ts(), e.eventId(), e.userId(), null, e.quantity(), 0));
+            route(timeline, e.ts(), counters, campaign -> ctx.output(TRAFFIC, new TrafficSignal(true, campaign,
+                    trafficShards.shardKey(campaign, e.eventId()), e.ts(), e.eventId(), e.userId(), e.itemId(),
+                    null)));
         } else {
             InventoryEvent e = record.inventory();
-            route(timeline, e.ts(), counters, out, c -> ItemSignal.stockOnly(ItemSignal.Kind.INVENTORY, c.campaignId(),
-                    e.itemId(), e.ts(), null, e.stock()));
+            route(timeline, e.ts(), counters, campaign -> out.collect(ItemSignal.stockOnly(ItemSignal.Kind.INVENTORY,
+                    campaign, e.itemId(), e.ts(), null, e.stock())));
         }
     }
 
-    private static void route(CampaignTimeline timeline, long ts, StreamCounters counters, Collector<ItemSignal> out,
-            Function<CampaignDefinition, ItemSignal> signal) {
+    /** Hands the event to each campaign whose window holds {@code ts}, by campaign id. */
+    private static void route(CampaignTimeline timeline, long ts, StreamCounters counters, Consumer<String> emit) {
         var matching = timeline.containing(ts);
         if (matching.isEmpty()) {
             counters.outsideCampaigns.inc();
             return;
         }
         for (CampaignDefinition campaign : matching) {
-            out.collect(signal.apply(campaign));
+            emit.accept(campaign.campaignId());
         }
     }
 

@@ -7,9 +7,9 @@ import io.warroom.config.ItemSettings;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
-import io.warroom.model.AudienceSignal;
 import io.warroom.model.ItemSignal;
 import io.warroom.model.ItemStats;
+import io.warroom.model.ItemTraffic;
 import io.warroom.model.Keys;
 import io.warroom.model.MinuteStats;
 import java.util.ArrayList;
@@ -34,8 +34,8 @@ import org.apache.flink.util.OutputTag;
  * Rolling stats of one item in one campaign (keyed by campaign and item).
  *
  * <ul>
- *   <li>Clicks and carts are deduplicated by event_id; the first copy counts toward pv or carts and the item's uv
- *       sketch, and is passed on to the campaign's audience shards on {@link #AUDIENCE}.
+ *   <li>Clicks and carts arrive deduplicated and pre-aggregated by the traffic shards
+ *       ({@link TrafficShardFunction}): they add to pv, carts, the clicks per minute and the item's uv sketch.
  *   <li>Paid and refunded effects add to orders, units, gmv, buyers and refunded.
  *   <li>Stock changes (configured start stock, inventory snapshots, reservations, releases) wait until the
  *       watermark passes them and are applied in event-time order; STOCK_LOW and STOCK_OUT are evaluated after all
@@ -54,7 +54,6 @@ import org.apache.flink.util.OutputTag;
  */
 public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, ItemStats> {
     public static final OutputTag<AlertEvent> ALERTS = new OutputTag<>("item-alerts") {};
-    public static final OutputTag<AudienceSignal> AUDIENCE = new OutputTag<>("item-audience") {};
 
     /** Within one timestamp: the configured stock first, then snapshots, then reservations, then releases. */
     private static final Comparator<ItemSignal> STOCK_ORDER = Comparator.comparing(ItemSignal::kind)
@@ -67,8 +66,6 @@ public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, 
     private transient ValueState<ItemState> state;
     private transient ValueState<HllSketch> uv;
     private transient ValueState<HllSketch> buyers;
-    private transient MapState<String, Boolean> seenClicks;
-    private transient MapState<String, Boolean> seenCarts;
     /** Stock changes waiting for the watermark, by event time: each timer takes exactly its own timestamp. */
     private transient MapState<Long, List<ItemSignal>> pendingStock;
     private transient MapState<Long, ItemMinute> recentMinutes;
@@ -85,8 +82,6 @@ public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, 
         state = rc.getState(new ValueStateDescriptor<>("item", ItemState.class));
         uv = rc.getState(new ValueStateDescriptor<>("uv", HllSketchSerializer.INSTANCE));
         buyers = rc.getState(new ValueStateDescriptor<>("buyers", HllSketchSerializer.INSTANCE));
-        seenClicks = rc.getMapState(new MapStateDescriptor<>("seen-clicks", String.class, Boolean.class));
-        seenCarts = rc.getMapState(new MapStateDescriptor<>("seen-carts", String.class, Boolean.class));
         closedCampaignDrops = rc.getMetricGroup().counter("eventsAfterCampaignClosed");
         pendingStock = rc.getMapState(new MapStateDescriptor<>("pending-stock", Types.LONG,
                 Types.LIST(TypeInformation.of(ItemSignal.class))));
@@ -110,30 +105,7 @@ public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, 
             st = start(campaign, signal.itemId(), ctx);
         }
         switch (signal.kind()) {
-            case CLICK -> {
-                if (!firstSeen(seenClicks, signal.id())) {
-                    return;
-                }
-                st.pv++;
-                ItemMinute minute = minuteOf(signal.ts(), st, campaign, ctx);
-                if (minute != null) {
-                    minute.pv++;
-                    recentMinutes.put(MinuteStats.minuteOf(signal.ts()), minute);
-                }
-                Sketches.add(uv, signal.userId(), settings.itemSketchLgK());
-                ctx.output(AUDIENCE, new AudienceSignal(AudienceSignal.Kind.CLICK, signal.campaignId(),
-                        Sketches.shardOf(signal.userId(), settings.audienceShards()), signal.ts(), signal.userId(),
-                        signal.channel(), 1, 0));
-            }
-            case CART -> {
-                if (!firstSeen(seenCarts, signal.id())) {
-                    return;
-                }
-                st.carts++;
-                ctx.output(AUDIENCE, new AudienceSignal(AudienceSignal.Kind.CART, signal.campaignId(),
-                        Sketches.shardOf(signal.userId(), settings.audienceShards()), signal.ts(), signal.userId(),
-                        null, signal.quantity(), 0));
-            }
+            case TRAFFIC -> addTraffic(signal.traffic(), st, campaign, ctx);
             case PAID -> {
                 st.orders++;
                 st.units += signal.quantity();
@@ -197,8 +169,6 @@ public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, 
             state.clear();
             uv.clear();
             buyers.clear();
-            seenClicks.clear();
-            seenCarts.clear();
             pendingStock.clear();
             recentMinutes.clear();
             return;
@@ -235,6 +205,29 @@ public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, 
             if (campaign.checkpointDueAt(k) > watermark) {
                 ctx.timerService().registerEventTimeTimer(campaign.checkpointDueAt(k));
             }
+        }
+    }
+
+    private void addTraffic(ItemTraffic traffic, ItemState st, CampaignDefinition campaign, ReadOnlyContext ctx)
+            throws Exception {
+        st.pv += traffic.pv();
+        st.carts += traffic.carts();
+        for (int i = 0; i < traffic.minuteStarts().length; i++) {
+            ItemMinute minute = minuteOf(traffic.minuteStarts()[i], st, campaign, ctx);
+            if (minute != null) {
+                minute.pv += traffic.minutePv()[i];
+                recentMinutes.put(traffic.minuteStarts()[i], minute);
+            }
+        }
+        if (traffic.userHashes().length > 0) {
+            HllSketch sketch = uv.value();
+            if (sketch == null) {
+                sketch = Sketches.newSketch(settings.itemSketchLgK());
+            }
+            for (long user : traffic.userHashes()) {
+                sketch.update(user);
+            }
+            uv.update(sketch);
         }
     }
 
@@ -435,11 +428,4 @@ public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, 
                 st.stockKnown ? st.stock : null, ctx.timerService().currentWatermark(), closed);
     }
 
-    private static boolean firstSeen(MapState<String, Boolean> seen, String eventId) throws Exception {
-        if (seen.contains(eventId)) {
-            return false;
-        }
-        seen.put(eventId, Boolean.TRUE);
-        return true;
-    }
 }

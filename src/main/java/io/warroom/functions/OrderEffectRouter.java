@@ -52,14 +52,14 @@ public final class OrderEffectRouter extends BroadcastProcessFunction<OrderEffec
                 units += qtyAndAmount[0];
                 amount += qtyAndAmount[1];
                 out.collect(new ItemSignal(kind, campaign.campaignId(), item.getKey(), effect.ts(), effect.orderId(),
-                        effect.userId(), null, qtyAndAmount[0], qtyAndAmount[1]));
+                        effect.userId(), qtyAndAmount[0], qtyAndAmount[1]));
             }
             if (effect.kind() == OrderEffect.Kind.PAID || effect.kind() == OrderEffect.Kind.REFUND) {
                 AudienceSignal.Kind audienceKind = effect.kind() == OrderEffect.Kind.PAID
                         ? AudienceSignal.Kind.PAID
                         : AudienceSignal.Kind.REFUND;
                 ctx.output(AUDIENCE, new AudienceSignal(audienceKind, campaign.campaignId(),
-                        Sketches.shardOf(effect.userId(), shards), effect.ts(), effect.userId(), null, units, amount));
+                        Sketches.shardOf(effect.userId(), shards), effect.ts(), effect.userId(), units, amount));
             }
         }
     }

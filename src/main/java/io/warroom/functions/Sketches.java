@@ -3,6 +3,7 @@ package io.warroom.functions;
 import java.io.IOException;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
+import org.apache.datasketches.hll.Union;
 import org.apache.flink.api.common.state.ValueState;
 
 /** How warroom counts distinct users: HLL sketches (Apache DataSketches), see docs/metrics.md for the error bound. */
@@ -32,14 +33,28 @@ public final class Sketches {
         return sketch == null ? 0 : Math.round(sketch.getCompositeEstimate());
     }
 
+    /** {@link #estimate(HllSketch)} of a union of sketches. */
+    public static long estimate(Union union) {
+        return union == null ? 0 : Math.round(union.getCompositeEstimate());
+    }
+
     /**
-     * The audience shard of a user. Uses FNV-1a plus a 64-bit finalizer, a hash unrelated to the MurmurHash3 the
-     * sketches use, so a shard's users still fill its sketch's buckets uniformly.
+     * The audience shard of a user. Uses {@link #hash64}, a hash unrelated to the MurmurHash3 the sketches use, so a
+     * shard's users still fill its sketch's buckets uniformly.
      */
     public static int shardOf(String userId, int shards) {
+        return (int) Long.remainderUnsigned(hash64(userId), shards);
+    }
+
+    /**
+     * A 64-bit hash of an id: FNV-1a over its chars plus a 64-bit finalizer, so every bit depends on every char.
+     * Users enter the traffic shards' sketches by this hash; two users share one with probability about
+     * {@code n^2 / 2^65}, far below the sketches' own error.
+     */
+    public static long hash64(CharSequence id) {
         long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < userId.length(); i++) {
-            h ^= userId.charAt(i);
+        for (int i = 0; i < id.length(); i++) {
+            h ^= id.charAt(i);
             h *= 0x100000001b3L;
         }
         h ^= h >>> 33;
@@ -47,6 +62,6 @@ public final class Sketches {
         h ^= h >>> 33;
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
-        return (int) Long.remainderUnsigned(h, shards);
+        return h;
     }
 }

@@ -1,8 +1,8 @@
 package io.warroom.model;
 
 /**
- * Input of a campaign's audience shard: the campaign-level contribution of one deduplicated click or cart, or of
- * one order effect. Shards are chosen by a hash of the user id, so each user's distinct count lives in one shard.
+ * Input of a campaign's audience shard: the campaign-level contribution of one paid or refunded order effect.
+ * Shards are chosen by a hash of the user id, so each buyer's distinct count lives in one shard.
  */
 public record AudienceSignal(
         Kind kind,
@@ -10,13 +10,10 @@ public record AudienceSignal(
         int shard,
         long ts,
         String userId,
-        String channel,
         long quantity,
         long amountCents) {
 
     public enum Kind {
-        CLICK,
-        CART,
         PAID,
         REFUND
     }

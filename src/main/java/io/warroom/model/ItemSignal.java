@@ -4,9 +4,10 @@ package io.warroom.model;
  * Input of the per-(campaign, item) function, already routed to one campaign. A flat record keeps the hot path
  * free of polymorphic serialization; which fields carry meaning depends on {@link Kind}.
  *
- * @param id event_id for clicks and carts, order_id for order effects
- * @param quantity cart or line quantity; for {@link Kind#INVENTORY} the stock level
+ * @param id order_id for order effects
+ * @param quantity line quantity; for {@link Kind#INVENTORY} the stock level
  * @param amountCents money of the item's lines, for {@link Kind#PAID} and {@link Kind#REFUND}
+ * @param traffic for {@link Kind#TRAFFIC}, the clicks and carts a traffic shard counted; null otherwise
  */
 public record ItemSignal(
         Kind kind,
@@ -15,15 +16,15 @@ public record ItemSignal(
         long ts,
         String id,
         String userId,
-        String channel,
         long quantity,
-        long amountCents) {
+        long amountCents,
+        ItemTraffic traffic) {
 
     public enum Kind {
         /** The item is listed in the campaign file; sets its configured stock at the campaign's start. */
         INIT,
-        CLICK,
-        CART,
+        /** Deduplicated clicks and carts, pre-aggregated by a traffic shard. */
+        TRAFFIC,
         INVENTORY,
         PAID,
         REFUND,
@@ -36,8 +37,17 @@ public record ItemSignal(
         }
     }
 
+    public ItemSignal(Kind kind, String campaignId, String itemId, long ts, String id, String userId, long quantity,
+            long amountCents) {
+        this(kind, campaignId, itemId, ts, id, userId, quantity, amountCents, null);
+    }
+
+    public static ItemSignal traffic(String campaignId, String itemId, long ts, ItemTraffic traffic) {
+        return new ItemSignal(Kind.TRAFFIC, campaignId, itemId, ts, null, null, 0, 0, traffic);
+    }
+
     public static ItemSignal stockOnly(Kind kind, String campaignId, String itemId, long ts, String id, long quantity) {
-        return new ItemSignal(kind, campaignId, itemId, ts, id, null, null, quantity, 0);
+        return new ItemSignal(kind, campaignId, itemId, ts, id, null, quantity, 0);
     }
 
     /** Routing key: one campaign, one item. */

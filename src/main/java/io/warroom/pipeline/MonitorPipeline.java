@@ -11,6 +11,7 @@ import io.warroom.functions.ItemStatsFunction;
 import io.warroom.functions.LiveCampaigns;
 import io.warroom.functions.OrderEffectRouter;
 import io.warroom.functions.OrderLifecycleFunction;
+import io.warroom.functions.TrafficShardFunction;
 import io.warroom.metrics.BusinessMetricsSink;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AudienceSignal;
@@ -22,6 +23,7 @@ import io.warroom.model.ItemSignal;
 import io.warroom.model.ItemStats;
 import io.warroom.model.OrderEffect;
 import io.warroom.model.OrderEvent;
+import io.warroom.model.TrafficSignal;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -39,13 +41,16 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@link #build}, so a replay of the same events gives the same results as live.
  *
  * <pre>
- * input ─ InputRouter ─┬─ rejected ───────────────────────────────────────────────────────────► rejected
- *                      ├─ orders ─ keyBy order ─ OrderLifecycle ─ OrderEffectRouter ─┐
- *                      └─ clicks, carts, inventory ──────────────────────────────────┤
- *                                                       keyBy (campaign, item) ─ ItemStats ─► item stats, alerts
- *                       deduplicated clicks and carts, paid and refunded orders ─┐
- *                                     keyBy (campaign, user shard) ─ AudienceShard ─┐
- *                                                     keyBy campaign ─ CampaignStats ─► campaign stats, alerts
+ * input ─ InputRouter ─┬─ rejected ─────────────────────────────────────────────────────────────► rejected
+ *                      ├─ orders ─ keyBy order ─ OrderLifecycle ─ OrderEffectRouter ─┬─────────┐
+ *                      │                                    paid, refunded by user ─┐ │         │
+ *                      │             keyBy (campaign, user shard) ─ AudienceShard ─┐│ │         │
+ *                      ├─ clicks, carts                                            ││ │         │
+ *                      │   keyBy (campaign, event shard) ─ TrafficShard ─┬─────────┤│ item      │
+ *                      │                                   item traffic ─┼─────────┼┼─┤ signals │
+ *                      └─ inventory ─────────────────────────────────────┴─────────┼┼─┘         │
+ *                                                  keyBy (campaign, item) ─ ItemStats ─► item stats, alerts
+ *                                                      keyBy campaign ─ CampaignStats ─► campaign stats, alerts
  * </pre>
  *
  * Campaign updates from the control input are broadcast to every one of these operators, which keep them in
@@ -86,7 +91,7 @@ public final class MonitorPipeline {
         BroadcastStream<CampaignUpdate> updates = campaignUpdates(env, sources).broadcast(LiveCampaigns.UPDATES);
 
         SingleOutputStreamOperator<ItemSignal> routed = input.connect(updates)
-                .process(new InputRouter(campaigns))
+                .process(new InputRouter(campaigns, settings))
                 .name("Route input")
                 .uid("route-input");
 
@@ -101,8 +106,15 @@ public final class MonitorPipeline {
                 .name("Route order effects")
                 .uid("route-order-effects");
 
+        SingleOutputStreamOperator<ItemSignal> trafficSignals = routed.getSideOutput(InputRouter.TRAFFIC)
+                .keyBy(TrafficSignal::key)
+                .connect(updates)
+                .process(new TrafficShardFunction(campaigns, settings))
+                .name("Traffic shards")
+                .uid("traffic-shards");
+
         CampaignOpenings openings = CampaignOpenings.of(campaigns);
-        DataStream<ItemSignal> itemSignals = routed.union(orderSignals);
+        DataStream<ItemSignal> itemSignals = routed.union(orderSignals, trafficSignals);
         if (!openings.items().isEmpty()) {
             itemSignals = itemSignals.union(
                     bootstrap(env, openings.items(), TypeInformation.of(ItemSignal.class), "Campaign items",
@@ -115,8 +127,7 @@ public final class MonitorPipeline {
                 .name("Item stats")
                 .uid("item-stats");
 
-        DataStream<AudienceSignal> audience = itemStats.getSideOutput(ItemStatsFunction.AUDIENCE)
-                .union(orderSignals.getSideOutput(OrderEffectRouter.AUDIENCE));
+        DataStream<AudienceSignal> audience = orderSignals.getSideOutput(OrderEffectRouter.AUDIENCE);
         SingleOutputStreamOperator<CampaignDelta> deltas = audience.keyBy(AudienceSignal::key)
                 .connect(updates)
                 .process(new AudienceShardFunction(campaigns, settings))
@@ -126,7 +137,8 @@ public final class MonitorPipeline {
         DataStream<CampaignDelta> opened = bootstrap(env, openings.campaigns(),
                 TypeInformation.of(CampaignDelta.class), "Campaigns", !sources.bounded())
                 .union(routed.getSideOutput(InputRouter.OPENED));
-        SingleOutputStreamOperator<CampaignStats> campaignStats = deltas.union(opened)
+        SingleOutputStreamOperator<CampaignStats> campaignStats = deltas
+                .union(opened, trafficSignals.getSideOutput(TrafficShardFunction.CAMPAIGN))
                 .keyBy(CampaignDelta::campaignId)
                 .connect(updates)
                 .process(new CampaignStatsFunction(campaigns, settings))
