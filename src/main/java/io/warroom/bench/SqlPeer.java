@@ -53,9 +53,18 @@ final class SqlPeer {
         SourceCountersFactory.enable(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, config);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
-        DataStream<InputRecord> records = inputs.create(env, WatermarkStrategy.noWatermarks());
-        SingleOutputStreamOperator<Row> clicks = records.process(new PeerRows()).returns(PeerRows.CLICK)
-                .name("Rows for SQL");
+        // Rows are made right behind each source (chained, as the monitor splits its input), then united.
+        DataStream<Row> clicks = null;
+        DataStream<Row> carts = null;
+        DataStream<Row> orders = null;
+        for (DataStream<InputRecord> records : inputs.create(env, WatermarkStrategy.noWatermarks())) {
+            SingleOutputStreamOperator<Row> rows = records.process(new PeerRows()).returns(PeerRows.CLICK)
+                    .name("Rows for SQL");
+            clicks = clicks == null ? rows : clicks.union(rows);
+            carts = carts == null ? rows.getSideOutput(PeerRows.CARTS) : carts.union(rows.getSideOutput(PeerRows.CARTS));
+            orders = orders == null ? rows.getSideOutput(PeerRows.ORDERS)
+                    : orders.union(rows.getSideOutput(PeerRows.ORDERS));
+        }
 
         StreamTableEnvironment tables = StreamTableEnvironment.create(env, EnvironmentSettings.inStreamingMode());
         TableConfig tableConfig = tables.getConfig();
@@ -65,8 +74,8 @@ final class SqlPeer {
         tableConfig.set("table.optimizer.distinct-agg.split.enabled", "true");
         Schema withProcessingTime = Schema.newBuilder().columnByExpression("proc_time", "PROCTIME()").build();
         tables.createTemporaryView("clicks", clicks, withProcessingTime);
-        tables.createTemporaryView("carts", clicks.getSideOutput(PeerRows.CARTS), withProcessingTime);
-        tables.createTemporaryView("orders", clicks.getSideOutput(PeerRows.ORDERS), withProcessingTime);
+        tables.createTemporaryView("carts", carts, withProcessingTime);
+        tables.createTemporaryView("orders", orders, withProcessingTime);
         for (String view : new String[] {PeerQueries.UNIQUE_CLICKS, PeerQueries.UNIQUE_CARTS,
                 PeerQueries.UNIQUE_ORDERS, PeerQueries.PAID, PeerQueries.REFUNDS,
                 PeerQueries.facts(campaign.start(), campaign.end())}) {

@@ -29,8 +29,13 @@ final class MonitorFlags {
 
     @Option(names = "--stats-interval", paramLabel = "DURATION", defaultValue = "1s",
             converter = DurationConverter.class,
-            description = "How often changed stats are emitted (default: ${DEFAULT-VALUE}).")
+            description = "How often changed item stats are emitted (default: ${DEFAULT-VALUE}).")
     Duration statsInterval;
+
+    @Option(names = "--campaign-stats-interval", paramLabel = "DURATION", defaultValue = "250ms",
+            converter = DurationConverter.class,
+            description = "How often changed campaign stats are emitted (default: ${DEFAULT-VALUE}).")
+    Duration campaignStatsInterval;
 
     @Option(names = "--retention", paramLabel = "DURATION", defaultValue = "1h",
             converter = DurationConverter.class,
@@ -61,6 +66,7 @@ final class MonitorFlags {
         Configuration config = new Configuration();
         config.set(MonitorOptions.OUT_OF_ORDERNESS, outOfOrderness);
         config.set(MonitorOptions.STATS_INTERVAL, statsInterval);
+        config.set(MonitorOptions.CAMPAIGN_STATS_INTERVAL, campaignStatsInterval);
         config.set(MonitorOptions.RETENTION, retention);
         config.set(MonitorOptions.AUDIENCE_SHARDS, audienceShards);
         config.set(MonitorOptions.TOP_ITEMS, topItems);

@@ -27,7 +27,14 @@ public final class MonitorOptions {
     public static final ConfigOption<Duration> STATS_INTERVAL = ConfigOptions.key("warroom.stats.interval")
             .durationType()
             .defaultValue(Duration.ofSeconds(1))
-            .withDescription("Processing-time interval at which changed stats are emitted.");
+            .withDescription("Processing-time interval at which changed item stats are emitted.");
+
+    public static final ConfigOption<Duration> CAMPAIGN_STATS_INTERVAL = ConfigOptions
+            .key("warroom.stats.campaign-interval")
+            .durationType()
+            .defaultValue(Duration.ofMillis(250))
+            .withDescription("Processing-time interval at which changed campaign stats are emitted (one record per "
+                    + "campaign, the war room's headline numbers, so kept fresher than item stats).");
 
     public static final ConfigOption<Duration> RETENTION = ConfigOptions.key("warroom.state.retention")
             .durationType()
@@ -94,6 +101,7 @@ public final class MonitorOptions {
                 config.get(IDLE_TIMEOUT).toMillis(),
                 config.get(WALL_CLOCK_WATERMARK),
                 config.get(STATS_INTERVAL).toMillis(),
+                config.get(CAMPAIGN_STATS_INTERVAL).toMillis(),
                 config.get(FLUSH_INTERVAL).toMillis(),
                 config.get(RETENTION).toMillis(),
                 config.get(TRAFFIC_SHARDS),

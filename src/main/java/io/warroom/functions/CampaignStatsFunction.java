@@ -41,8 +41,8 @@ import org.apache.flink.util.OutputTag;
  * resolves TARGET_SHORTFALL.
  *
  * <p>A bootstrap delta opens every configured campaign, so a campaign without a single sale is still checked.
- * Stats are emitted at most once per stats interval, after each checkpoint, and once more, {@code closed}, when
- * event time passes the end plus the retention period and the campaign's state is released.
+ * Stats are emitted at most once per campaign stats interval, after each checkpoint, and once more,
+ * {@code closed}, when event time passes the end plus the retention period and the campaign's state is released.
  */
 public final class CampaignStatsFunction  extends CampaignKeyedFunction<CampaignDelta, CampaignStats> {
     public static final OutputTag<AlertEvent> ALERTS = new OutputTag<>("campaign-alerts") {};
@@ -106,7 +106,7 @@ public final class CampaignStatsFunction  extends CampaignKeyedFunction<Campaign
         if (delta.shard() != CampaignDelta.BOOTSTRAP_SHARD) {
             add(st, delta);
         }
-        st.markChanged(ctx.timerService(), settings.statsIntervalMillis());
+        st.markChanged(ctx.timerService(), settings.campaignStatsIntervalMillis());
         state.update(st);
     }
 

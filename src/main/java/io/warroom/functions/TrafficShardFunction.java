@@ -4,12 +4,13 @@ import io.warroom.config.CampaignDefinition;
 import io.warroom.config.CampaignTimeline;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.CampaignDelta;
+import io.warroom.model.CampaignUpdate;
 import io.warroom.model.ChannelMinute;
 import io.warroom.model.ChannelTraffic;
 import io.warroom.model.ItemSignal;
 import io.warroom.model.ItemTraffic;
-import io.warroom.model.Keys;
 import io.warroom.model.MinuteStats;
+import io.warroom.model.StreamKind;
 import io.warroom.model.TrafficSignal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,17 +18,21 @@ import java.util.List;
 import java.util.Map;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * One traffic shard of a campaign (keyed by campaign and a hash of event_id, see {@link TrafficShards}): it
- * deduplicates clicks and carts exactly by event_id, and pre-aggregates the first copies, so the per-item and
- * per-campaign totals downstream receive a handful of increments instead of one record per click.
+ * One traffic shard (keyed by a hash of event_id, see {@link TrafficShards}): it routes clicks and carts to the
+ * campaigns whose windows hold their event time, deduplicates them exactly by event_id per campaign, and
+ * pre-aggregates the first copies, so the per-item and per-campaign totals downstream receive a handful of
+ * increments instead of one record per click. A hit item costs it no more than any other.
  *
  * <ul>
  *   <li>Per item, it sends one {@link ItemSignal} of kind TRAFFIC per flush: pv, carts, pv per minute and the
@@ -37,43 +42,61 @@ import org.apache.flink.util.OutputTag;
  * </ul>
  *
  * It flushes at most once per flush interval (processing time), and when the watermark reaches the end of each
- * event-time minute it holds counts of (or the campaign's end within it), so evaluations downstream at that
- * boundary see every earlier event. When event time passes the campaign's end plus the retention period it
- * flushes and releases its state; events after that are counted and dropped.
+ * event-time minute it holds counts of (or a campaign's end within it), so evaluations downstream at that boundary
+ * see every earlier event. When event time passes a campaign's end plus the retention period it flushes and
+ * releases that campaign's state; events of the campaign after that are counted and dropped.
  */
-public final class TrafficShardFunction extends CampaignKeyedFunction<TrafficSignal, ItemSignal> {
+public final class TrafficShardFunction
+        extends KeyedBroadcastProcessFunction<Integer, TrafficSignal, CampaignUpdate, ItemSignal> {
     public static final OutputTag<CampaignDelta> CAMPAIGN = new OutputTag<>("traffic-deltas") {};
 
+    private final LiveCampaigns campaigns;
     private final MonitorSettings settings;
 
-    private transient ValueState<TrafficShardState> state;
+    /** Per campaign: the ids this shard has seen and the increments it has not passed on yet. */
+    private transient MapState<String, TrafficShardState> byCampaign;
     private transient Counter closedCampaignDrops;
+    private transient Counter[] outsideCampaigns;
 
     public TrafficShardFunction(CampaignTimeline campaigns, MonitorSettings settings) {
-        super(campaigns, TrafficSignal.class);
+        this.campaigns = new LiveCampaigns(campaigns);
         this.settings = settings;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        state = getRuntimeContext().getState(
-                new ValueStateDescriptor<>("traffic-shard", TrafficShardState.Serializer.INSTANCE));
-        closedCampaignDrops = getRuntimeContext().getMetricGroup().counter("eventsAfterCampaignClosed");
+        byCampaign = getRuntimeContext().getMapState(new MapStateDescriptor<>("traffic-shard",
+                StringSerializer.INSTANCE, TrafficShardState.Serializer.INSTANCE));
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        closedCampaignDrops = metrics.counter("eventsAfterCampaignClosed");
+        outsideCampaigns = StreamCounters.perStream(metrics.addGroup("warroom"), "events_outside_campaigns");
     }
 
     @Override
-    protected String campaignOf(TrafficSignal element) {
-        return element.campaignId();
+    public void processBroadcastElement(CampaignUpdate update, Context ctx, Collector<ItemSignal> out)
+            throws Exception {
+        campaigns.apply(update, ctx.getBroadcastState(LiveCampaigns.UPDATES));
     }
 
     @Override
-    protected void process(TrafficSignal signal, ReadOnlyContext ctx, Collector<ItemSignal> out) throws Exception {
-        CampaignDefinition campaign = timeline(ctx).inForce(signal.campaignId(), signal.ts());
+    public void processElement(TrafficSignal signal, ReadOnlyContext ctx, Collector<ItemSignal> out)
+            throws Exception {
+        List<CampaignDefinition> matching = timeline(ctx).containing(signal.ts());
+        if (matching.isEmpty()) {
+            outsideCampaigns[(signal.cart() ? StreamKind.CART : StreamKind.CLICK).ordinal()].inc();
+            return;
+        }
+        for (CampaignDefinition campaign : matching) {
+            count(signal, campaign, ctx);
+        }
+    }
+
+    private void count(TrafficSignal signal, CampaignDefinition campaign, ReadOnlyContext ctx) throws Exception {
         if (ctx.timerService().currentWatermark() >= settings.releaseTime(campaign.end())) {
             closedCampaignDrops.inc();
             return;
         }
-        TrafficShardState st = state.value();
+        TrafficShardState st = byCampaign.get(campaign.campaignId());
         if (st == null) {
             st = new TrafficShardState();
             ctx.timerService().registerEventTimeTimer(settings.releaseTime(campaign.end()));
@@ -115,29 +138,38 @@ public final class TrafficShardFunction extends CampaignKeyedFunction<TrafficSig
             item.addUser(user);
         }
         st.markChanged(ctx.timerService(), settings.flushIntervalMillis());
-        state.update(st);
+        byCampaign.put(campaign.campaignId(), st);
     }
 
     @Override
-    protected void onFunctionTimer(long timestamp, OnTimerContext ctx, Collector<ItemSignal> out) throws Exception {
-        TrafficShardState st = state.value();
-        if (st == null) {
-            return;
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemSignal> out) throws Exception {
+        boolean processingTime = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
+        List<String> released = new ArrayList<>();
+        for (Map.Entry<String, TrafficShardState> entry : byCampaign.entries()) {
+            String campaignId = entry.getKey();
+            TrafficShardState st = entry.getValue();
+            if (processingTime && st.flushTimer != timestamp) {
+                continue; // another campaign's flush
+            }
+            // Both clocks flush: processing time for freshness, event time at minute ends and at the end. A
+            // campaign's timer may flush the others early, which only makes them fresher.
+            boolean changed = processingTime ? st.takeChanges() : st.takeChangesNow();
+            if (changed && !st.pending.isEmpty()) {
+                flush(st, campaignId, ctx, out);
+            }
+            if (!processingTime && timestamp >= settings.releaseTime(timeline(ctx).get(campaignId).end())) {
+                released.add(campaignId); // its processing-time flush, if any, finds nothing
+            } else {
+                entry.setValue(st);
+            }
         }
-        String campaignId = Keys.campaignOf(ctx.getCurrentKey());
-        boolean closing = ctx.timeDomain() == TimeDomain.EVENT_TIME
-                && timestamp >= settings.releaseTime(timeline(ctx).get(campaignId).end());
-        // Both clocks flush: processing time for freshness, event time at minute ends and at the end.
-        boolean changed = ctx.timeDomain() == TimeDomain.PROCESSING_TIME ? st.takeChanges() : st.takeChangesNow();
-        if (changed && !st.pending.isEmpty()) {
-            flush(st, campaignId, ctx, out);
+        for (String campaignId : released) {
+            byCampaign.remove(campaignId);
         }
-        if (closing) {
-            st.cancel(ctx.timerService());
-            state.clear();
-            return;
-        }
-        state.update(st);
+    }
+
+    private CampaignTimeline timeline(ReadOnlyContext ctx) throws Exception {
+        return campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES));
     }
 
     private HllSketch addUser(HllSketch users, long userHash) {

@@ -63,8 +63,9 @@ public final class FileInputs implements MonitorSources {
     }
 
     @Override
-    public DataStream<InputRecord> create(StreamExecutionEnvironment env, WatermarkStrategy<InputRecord> watermarks) {
-        DataStream<InputRecord> union = null;
+    public List<DataStream<InputRecord>> create(StreamExecutionEnvironment env,
+            WatermarkStrategy<InputRecord> watermarks) {
+        List<DataStream<InputRecord>> streams = new ArrayList<>();
         for (InputFile file : files) {
             String fileName = file.path().getFileName().toString();
             FileSource<InputRecord> source = FileSource.forRecordStreamFormat(
@@ -73,8 +74,8 @@ public final class FileInputs implements MonitorSources {
                     .build();
             DataStream<InputRecord> stream = env.fromSource(source, watermarks, "Replay " + fileName)
                     .uid("replay-" + file.stream().defaultName());
-            union = union == null ? stream : union.union(stream);
+            streams.add(stream);
         }
-        return union;
+        return streams;
     }
 }

@@ -5,6 +5,7 @@ import io.warroom.model.InputRecord;
 import io.warroom.pipeline.MonitorSources;
 import io.warroom.pipeline.Watermarks;
 import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -30,7 +31,8 @@ public final class KafkaInputs implements MonitorSources {
     }
 
     @Override
-    public DataStream<InputRecord> create(StreamExecutionEnvironment env, WatermarkStrategy<InputRecord> watermarks) {
+    public List<DataStream<InputRecord>> create(StreamExecutionEnvironment env,
+            WatermarkStrategy<InputRecord> watermarks) {
         KafkaSource<InputRecord> source = KafkaSource.<InputRecord>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setGroupId(groupId)
@@ -40,7 +42,7 @@ public final class KafkaInputs implements MonitorSources {
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("partition.discovery.interval.ms", "60000")
                 .build();
-        return env.fromSource(source, watermarks, "Kafka input").uid("kafka-input");
+        return List.of(env.fromSource(source, watermarks, "Kafka input").uid("kafka-input"));
     }
 
     @Override

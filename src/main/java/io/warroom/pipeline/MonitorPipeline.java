@@ -7,6 +7,7 @@ import io.warroom.functions.AudienceShardFunction;
 import io.warroom.functions.CampaignOpenings;
 import io.warroom.functions.CampaignStatsFunction;
 import io.warroom.functions.InputRouter;
+import io.warroom.functions.InputSplitter;
 import io.warroom.functions.ItemStatsFunction;
 import io.warroom.functions.LiveCampaigns;
 import io.warroom.functions.OrderEffectRouter;
@@ -23,6 +24,7 @@ import io.warroom.model.ItemSignal;
 import io.warroom.model.ItemStats;
 import io.warroom.model.OrderEffect;
 import io.warroom.model.OrderEvent;
+import io.warroom.model.RejectedRecord;
 import io.warroom.model.TrafficSignal;
 import java.time.Duration;
 import java.util.List;
@@ -41,16 +43,15 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@link #build}, so a replay of the same events gives the same results as live.
  *
  * <pre>
- * input ─ InputRouter ─┬─ rejected ─────────────────────────────────────────────────────────────► rejected
- *                      ├─ orders ─ keyBy order ─ OrderLifecycle ─ OrderEffectRouter ─┬─────────┐
- *                      │                                    paid, refunded by user ─┐ │         │
- *                      │             keyBy (campaign, user shard) ─ AudienceShard ─┐│ │         │
- *                      ├─ clicks, carts                                            ││ │         │
- *                      │   keyBy (campaign, event shard) ─ TrafficShard ─┬─────────┤│ item      │
- *                      │                                   item traffic ─┼─────────┼┼─┤ signals │
- *                      └─ inventory ─────────────────────────────────────┴─────────┼┼─┘         │
- *                                                  keyBy (campaign, item) ─ ItemStats ─► item stats, alerts
- *                                                      keyBy campaign ─ CampaignStats ─► campaign stats, alerts
+ * each source ─ InputSplitter (chained) ─┬─ rejected ───────────────────────────────────────────────► rejected
+ *                                        ├─ clicks, carts ─ keyBy event shard ─ TrafficShard ─┬─ item traffic
+ *                                        │                                                    └─ campaign traffic
+ *                                        └─ orders, inventory ─ InputRouter ─┬─ inventory ─► item signals
+ *          orders ─ keyBy order ─ OrderLifecycle ─ OrderEffectRouter ─┬─ item effects ─► item signals
+ *                                                                     └─ paid, refunded, by user
+ *                                        keyBy (campaign, user shard) ─ AudienceShard ─► campaign orders
+ *            item signals ─ keyBy (campaign, item) ─ ItemStats ─► item stats, alerts
+ *   campaign traffic and orders ─ keyBy campaign ─ CampaignStats ─► campaign stats, alerts
  * </pre>
  *
  * Campaign updates from the control input are broadcast to every one of these operators, which keep them in
@@ -83,15 +84,33 @@ public final class MonitorPipeline {
         env.configure(serialization);
         WatermarkStrategy<InputRecord> watermarks =
                 sources.bounded() ? Watermarks.replay(settings) : Watermarks.live(settings);
-        DataStream<InputRecord> input = sources.create(env, watermarks);
+        DataStream<TrafficSignal> traffic = null;
+        DataStream<InputRecord> ordersAndInventory = null;
+        DataStream<RejectedRecord> rejectedInput = null;
+        int sourceIndex = 0;
+        for (DataStream<InputRecord> source : sources.create(env, watermarks)) {
+            // Chained to its source (same parallelism, forward): records are split before any network hop.
+            SingleOutputStreamOperator<TrafficSignal> split = source
+                    .process(new InputSplitter(settings.trafficShards()))
+                    .setParallelism(source.getParallelism())
+                    .name("Split input")
+                    .uid(sourceIndex == 0 ? "split-input" : "split-input-" + sourceIndex);
+            sourceIndex++;
+            traffic = traffic == null ? split : traffic.union(split);
+            DataStream<InputRecord> routed = split.getSideOutput(InputSplitter.ROUTED);
+            ordersAndInventory = ordersAndInventory == null ? routed : ordersAndInventory.union(routed);
+            DataStream<RejectedRecord> rejected = split.getSideOutput(InputSplitter.REJECTED);
+            rejectedInput = rejectedInput == null ? rejected : rejectedInput.union(rejected);
+        }
         if (!sources.bounded() && settings.wallClockWatermark()) {
-            input = input.union(WallClock.ticks(env, Duration.ofMillis(settings.outOfOrdernessMillis())));
+            ordersAndInventory = ordersAndInventory.union(
+                    WallClock.ticks(env, Duration.ofMillis(settings.outOfOrdernessMillis())));
         }
 
         BroadcastStream<CampaignUpdate> updates = campaignUpdates(env, sources).broadcast(LiveCampaigns.UPDATES);
 
-        SingleOutputStreamOperator<ItemSignal> routed = input.connect(updates)
-                .process(new InputRouter(campaigns, settings))
+        SingleOutputStreamOperator<ItemSignal> routed = ordersAndInventory.connect(updates)
+                .process(new InputRouter(campaigns))
                 .name("Route input")
                 .uid("route-input");
 
@@ -106,8 +125,8 @@ public final class MonitorPipeline {
                 .name("Route order effects")
                 .uid("route-order-effects");
 
-        SingleOutputStreamOperator<ItemSignal> trafficSignals = routed.getSideOutput(InputRouter.TRAFFIC)
-                .keyBy(TrafficSignal::key)
+        SingleOutputStreamOperator<ItemSignal> trafficSignals = traffic
+                .keyBy(TrafficSignal::shardKey)
                 .connect(updates)
                 .process(new TrafficShardFunction(campaigns, settings))
                 .name("Traffic shards")
@@ -148,7 +167,8 @@ public final class MonitorPipeline {
         DataStream<AlertEvent> alerts = itemStats.getSideOutput(ItemStatsFunction.ALERTS)
                 .union(campaignStats.getSideOutput(CampaignStatsFunction.ALERTS));
         MonitorStreams streams =
-                new MonitorStreams(itemStats, campaignStats, alerts, routed.getSideOutput(InputRouter.REJECTED));
+                new MonitorStreams(itemStats, campaignStats, alerts,
+                        rejectedInput.union(routed.getSideOutput(InputRouter.REJECTED)));
         streams.merged(false)
                 .sinkTo(new BusinessMetricsSink(campaigns, settings.topItems(), settings.maxItemSeries()))
                 .setParallelism(1)

@@ -3,6 +3,8 @@ package io.warroom.testkit;
 import io.warroom.model.CampaignUpdate;
 import io.warroom.model.InputRecord;
 import io.warroom.pipeline.MonitorSources;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -16,11 +18,14 @@ public final class FailingSources implements MonitorSources {
     }
 
     @Override
-    public DataStream<InputRecord> create(StreamExecutionEnvironment env, WatermarkStrategy<InputRecord> watermarks) {
-        return sources.create(env, watermarks)
-                .map(new InjectedFailure())
-                .name("Injected failure")
-                .uid("injected-failure");
+    public List<DataStream<InputRecord>> create(StreamExecutionEnvironment env,
+            WatermarkStrategy<InputRecord> watermarks) {
+        List<DataStream<InputRecord>> streams = new ArrayList<>();
+        for (DataStream<InputRecord> source : sources.create(env, watermarks)) {
+            String suffix = streams.isEmpty() ? "" : "-" + streams.size();
+            streams.add(source.map(new InjectedFailure()).name("Injected failure").uid("injected-failure" + suffix));
+        }
+        return streams;
     }
 
     @Override

@@ -1,0 +1,79 @@
+package io.warroom.functions;
+
+import io.warroom.model.CartEvent;
+import io.warroom.model.ClickEvent;
+import io.warroom.model.InputRecord;
+import io.warroom.model.RejectReason;
+import io.warroom.model.RejectedRecord;
+import io.warroom.model.StreamKind;
+import io.warroom.model.TrafficSignal;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * First step of every input record, chained to its source so that records are split by kind before they cross
+ * the network: clicks and carts go straight to their traffic shard as {@link TrafficSignal}s (the bulk of the
+ * input skips the router), orders and inventory go to {@link #ROUTED} for the {@link InputRouter}, and rejected
+ * records to {@link #REJECTED}. Counts every record by stream: accepted, late (at or behind this source's
+ * watermark) and rejected by reason.
+ */
+public final class InputSplitter extends ProcessFunction<InputRecord, TrafficSignal> {
+    public static final OutputTag<RejectedRecord> REJECTED = new OutputTag<>("rejected-input") {};
+    public static final OutputTag<InputRecord> ROUTED = new OutputTag<>("orders-and-inventory") {};
+
+    private final int trafficShardCount;
+    private transient TrafficShards trafficShards;
+    private transient Counter[] accepted;
+    private transient Counter[] late;
+    private transient Counter[][] rejected;
+
+    public InputSplitter(int trafficShardCount) {
+        this.trafficShardCount = trafficShardCount;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        trafficShards = new TrafficShards(trafficShardCount,
+                getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
+        MetricGroup warroom = getRuntimeContext().getMetricGroup().addGroup("warroom");
+        accepted = StreamCounters.perStream(warroom, "events_accepted");
+        late = StreamCounters.perStream(warroom, "events_late");
+        rejected = new Counter[StreamKind.values().length][RejectReason.values().length];
+        for (StreamKind stream : StreamKind.values()) {
+            for (RejectReason reason : RejectReason.values()) {
+                rejected[stream.ordinal()][reason.ordinal()] = StreamCounters.group(warroom, stream)
+                        .addGroup("reason", reason.code()).counter("events_rejected");
+            }
+        }
+    }
+
+    @Override
+    public void processElement(InputRecord record, Context ctx, Collector<TrafficSignal> out) {
+        if (record.rejected() != null) {
+            RejectedRecord r = record.rejected();
+            rejected[StreamKind.fromName(r.stream()).ordinal()][r.reason().ordinal()].inc();
+            ctx.output(REJECTED, r);
+            return;
+        }
+        int stream = record.stream().ordinal();
+        accepted[stream].inc();
+        if (record.eventTime() <= ctx.timerService().currentWatermark()) {
+            late[stream].inc();
+        }
+        if (record.click() != null) {
+            ClickEvent e = record.click();
+            out.collect(new TrafficSignal(false, trafficShards.shardKey(e.eventId()), e.ts(), e.eventId(),
+                    e.userId(), e.itemId(), e.channel()));
+        } else if (record.cart() != null) {
+            CartEvent e = record.cart();
+            out.collect(new TrafficSignal(true, trafficShards.shardKey(e.eventId()), e.ts(), e.eventId(),
+                    e.userId(), e.itemId(), null));
+        } else {
+            ctx.output(ROUTED, record);
+        }
+    }
+}
