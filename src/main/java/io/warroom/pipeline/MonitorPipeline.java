@@ -81,6 +81,9 @@ public final class MonitorPipeline {
         // back to Kryo would be slow and fragile across versions, so it fails the build of the job instead.
         Configuration serialization = new Configuration();
         serialization.set(PipelineOptions.GENERIC_TYPES, false);
+        // Every record on the way is an immutable Java record and no function keeps or changes one it emitted, so
+        // chained operators may hand records over without a defensive copy.
+        serialization.set(PipelineOptions.OBJECT_REUSE, true);
         env.configure(serialization);
         WatermarkStrategy<InputRecord> watermarks =
                 sources.bounded() ? Watermarks.replay(settings) : Watermarks.live(settings);
