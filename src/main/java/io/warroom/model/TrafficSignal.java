@@ -1,5 +1,7 @@
 package io.warroom.model;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
+
 /**
  * A click or cart on its way to its traffic shard, where it is routed to campaigns, deduplicated and counted.
  *
@@ -7,6 +9,7 @@ package io.warroom.model;
  *     parallel task (see {@code TrafficShards}); the shard is {@code shardKey % shards}
  * @param channel the click's channel as sent; null for carts
  */
+@TypeInfo(TrafficSignalSerializer.Factory.class)
 public record TrafficSignal(
         boolean cart,
         int shardKey,
