@@ -70,13 +70,22 @@ final class EventIdSet {
                 Arrays.copyOf(ends, Math.max(size, 1)), size);
     }
 
+    /** Writes the ids; ids in Latin-1 (the usual case) take one byte per char. */
     void writeTo(DataOutputView out) throws IOException {
+        boolean latin1 = true;
+        for (int i = 0; i < charCount && latin1; i++) {
+            latin1 = chars[i] < 0x100;
+        }
+        int charBytes = latin1 ? 1 : 2;
         out.writeInt(size);
         out.writeInt(charCount);
-        byte[] bytes = new byte[charCount * 2 + size * 4];
+        out.writeBoolean(latin1);
+        byte[] bytes = new byte[charCount * charBytes + size * 4];
         int at = 0;
         for (int i = 0; i < charCount; i++) {
-            bytes[at++] = (byte) (chars[i] >>> 8);
+            if (!latin1) {
+                bytes[at++] = (byte) (chars[i] >>> 8);
+            }
             bytes[at++] = (byte) chars[i];
         }
         for (int i = 0; i < size; i++) {
@@ -92,12 +101,14 @@ final class EventIdSet {
     static EventIdSet readFrom(DataInputView in) throws IOException {
         int size = in.readInt();
         int charCount = in.readInt();
-        byte[] bytes = new byte[charCount * 2 + size * 4];
+        boolean latin1 = in.readBoolean();
+        byte[] bytes = new byte[charCount * (latin1 ? 1 : 2) + size * 4];
         in.readFully(bytes);
         char[] chars = new char[Math.max(charCount, 1)];
         int at = 0;
         for (int i = 0; i < charCount; i++) {
-            chars[i] = (char) (((bytes[at++] & 0xff) << 8) | (bytes[at++] & 0xff));
+            int high = latin1 ? 0 : (bytes[at++] & 0xff) << 8;
+            chars[i] = (char) (high | (bytes[at++] & 0xff));
         }
         int[] ends = new int[Math.max(size, 1)];
         for (int i = 0; i < size; i++) {
@@ -105,14 +116,6 @@ final class EventIdSet {
                     | (bytes[at++] & 0xff);
         }
         return new EventIdSet(chars, charCount, ends, size);
-    }
-
-    static void copy(DataInputView in, DataOutputView out) throws IOException {
-        int size = in.readInt();
-        int charCount = in.readInt();
-        out.writeInt(size);
-        out.writeInt(charCount);
-        out.write(in, charCount * 2 + size * 4);
     }
 
     private void append(String id, long hash) {

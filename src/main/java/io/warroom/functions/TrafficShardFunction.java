@@ -110,10 +110,13 @@ public final class TrafficShardFunction
             ctx.timerService().registerEventTimeTimer(flushAt);
         }
         TrafficShardState.Pending pending = st.pending;
-        TrafficShardState.ItemIncrement item = pending.items.get(signal.itemId());
+        if (st.pendingItems.isEmpty()) {
+            st.itemsDueAt = ctx.timerService().currentProcessingTime() + settings.statsIntervalMillis();
+        }
+        TrafficShardState.ItemIncrement item = st.pendingItems.get(signal.itemId());
         if (item == null) {
             item = new TrafficShardState.ItemIncrement();
-            pending.items.put(signal.itemId(), item);
+            st.pendingItems.put(signal.itemId(), item);
         }
         item.lastTs = Math.max(item.lastTs, signal.ts());
         if (signal.cart()) {
@@ -155,7 +158,16 @@ public final class TrafficShardFunction
             // campaign's timer may flush the others early, which only makes them fresher.
             boolean changed = processingTime ? st.takeChanges() : st.takeChangesNow();
             if (changed && !st.pending.isEmpty()) {
-                flush(st, campaignId, ctx, out);
+                flushCampaign(st, campaignId, ctx);
+            }
+            if (!st.pendingItems.isEmpty()) {
+                // Item stats go out once per stats interval anyway: items wait that long, so a busy item sends
+                // one increment per interval rather than one per flush.
+                if (!processingTime || timestamp >= st.itemsDueAt) {
+                    flushItems(st, campaignId, out);
+                } else {
+                    st.markChanged(ctx.timerService(), settings.flushIntervalMillis());
+                }
             }
             if (!processingTime && timestamp >= settings.releaseTime(timeline(ctx).get(campaignId).end())) {
                 released.add(campaignId); // its processing-time flush, if any, finds nothing
@@ -189,14 +201,19 @@ public final class TrafficShardFunction
         return channel;
     }
 
-    private void flush(TrafficShardState st, String campaignId, ReadOnlyContext ctx, Collector<ItemSignal> out) {
-        TrafficShardState.Pending pending = st.pending;
-        for (Map.Entry<String, TrafficShardState.ItemIncrement> entry : pending.items.entrySet()) {
+    private static void flushItems(TrafficShardState st, String campaignId, Collector<ItemSignal> out) {
+        for (Map.Entry<String, TrafficShardState.ItemIncrement> entry : st.pendingItems.entrySet()) {
             TrafficShardState.ItemIncrement item = entry.getValue();
             out.collect(ItemSignal.traffic(campaignId, entry.getKey(), item.lastTs, new ItemTraffic(item.pv,
                     item.carts, item.minutePv.minutes(), item.minutePv.counts(),
                     Arrays.copyOf(item.users, item.userCount))));
         }
+        st.pendingItems.clear();
+        st.itemsDueAt = 0;
+    }
+
+    private static void flushCampaign(TrafficShardState st, String campaignId, ReadOnlyContext ctx) {
+        TrafficShardState.Pending pending = st.pending;
         MinuteStats[] minutes = new MinuteStats[pending.minutePv.size()];
         for (int i = 0; i < minutes.length; i++) {
             minutes[i] = new MinuteStats(pending.minutePv.minuteAt(i), 0, 0, pending.minutePv.countAt(i));

@@ -25,22 +25,28 @@ public final class TrafficShardState extends ThrottledEmission {
     final Set<String> channels;
     /** Event-time flushes registered for the pending minutes (every flush drains all of them). */
     final Set<Long> scheduledFlushes;
+    /** Campaign increments since the last flush. */
     Pending pending;
+    /** Item increments since the last item flush; they are flushed less often than the campaign's. */
+    final Map<String, ItemIncrement> pendingItems;
+    /** Processing time from which the pending item increments are due, or 0. */
+    long itemsDueAt;
 
     TrafficShardState() {
-        this(new EventIdSet(), new EventIdSet(), new HashSet<>(), new HashSet<>(), new Pending());
+        this(new EventIdSet(), new EventIdSet(), new HashSet<>(), new HashSet<>(), new Pending(), new HashMap<>());
     }
 
     private TrafficShardState(EventIdSet clickIds, EventIdSet cartIds, Set<String> channels,
-            Set<Long> scheduledFlushes, Pending pending) {
+            Set<Long> scheduledFlushes, Pending pending, Map<String, ItemIncrement> pendingItems) {
         this.clickIds = clickIds;
         this.cartIds = cartIds;
         this.channels = channels;
         this.scheduledFlushes = scheduledFlushes;
         this.pending = pending;
+        this.pendingItems = pendingItems;
     }
 
-    /** Increments since the last flush. */
+    /** Campaign increments since the last flush. */
     static final class Pending {
         long pv;
         long carts;
@@ -48,7 +54,6 @@ public final class TrafficShardState extends ThrottledEmission {
         /** Users of the pending clicks; null until the first. */
         HllSketch users;
         final Map<String, ChannelIncrement> channels = new HashMap<>();
-        final Map<String, ItemIncrement> items = new HashMap<>();
 
         boolean isEmpty() {
             return pv == 0 && carts == 0;
@@ -87,11 +92,14 @@ public final class TrafficShardState extends ThrottledEmission {
             try {
                 DataOutputSerializer out = new DataOutputSerializer(256);
                 writePending(from, out);
+                writeItems(from, out);
+                DataInputDeserializer in = new DataInputDeserializer(out.getSharedBuffer(), 0, out.length());
                 TrafficShardState copy = new TrafficShardState(from.clickIds.copy(), from.cartIds.copy(),
-                        new HashSet<>(from.channels), new HashSet<>(from.scheduledFlushes),
-                        readPending(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length())));
+                        new HashSet<>(from.channels), new HashSet<>(from.scheduledFlushes), readPending(in),
+                        readItems(in));
                 copy.dirty = from.dirty;
                 copy.flushTimer = from.flushTimer;
+                copy.itemsDueAt = from.itemsDueAt;
                 return copy;
             } catch (IOException e) {
                 throw new IllegalStateException("cannot copy traffic shard state", e);
@@ -113,6 +121,8 @@ public final class TrafficShardState extends ThrottledEmission {
                 out.writeLong(flush);
             }
             writePending(state, out);
+            writeItems(state, out);
+            out.writeLong(state.itemsDueAt);
         }
 
         @Override
@@ -129,7 +139,10 @@ public final class TrafficShardState extends ThrottledEmission {
             for (int n = in.readInt(); n > 0; n--) {
                 flushes.add(in.readLong());
             }
-            TrafficShardState state = new TrafficShardState(clickIds, cartIds, channels, flushes, readPending(in));
+            Pending pending = readPending(in);
+            TrafficShardState state = new TrafficShardState(clickIds, cartIds, channels, flushes, pending,
+                    readItems(in));
+            state.itemsDueAt = in.readLong();
             state.dirty = dirty;
             state.flushTimer = flushTimer;
             return state;
@@ -161,8 +174,11 @@ public final class TrafficShardState extends ThrottledEmission {
                 writeMinutes(c.minutePv, out);
                 writeSketch(c.users, out);
             }
-            out.writeInt(p.items.size());
-            for (Map.Entry<String, ItemIncrement> entry : p.items.entrySet()) {
+        }
+
+        private static void writeItems(TrafficShardState state, DataOutputView out) throws IOException {
+            out.writeInt(state.pendingItems.size());
+            for (Map.Entry<String, ItemIncrement> entry : state.pendingItems.entrySet()) {
                 out.writeUTF(entry.getKey());
                 ItemIncrement item = entry.getValue();
                 out.writeLong(item.pv);
@@ -189,9 +205,14 @@ public final class TrafficShardState extends ThrottledEmission {
                 readMinutes(c.minutePv, in);
                 c.users = readSketch(in);
             }
+            return p;
+        }
+
+        private static Map<String, ItemIncrement> readItems(DataInputView in) throws IOException {
+            Map<String, ItemIncrement> items = new HashMap<>();
             for (int n = in.readInt(); n > 0; n--) {
                 ItemIncrement item = new ItemIncrement();
-                p.items.put(in.readUTF(), item);
+                items.put(in.readUTF(), item);
                 item.pv = in.readLong();
                 item.carts = in.readLong();
                 item.lastTs = in.readLong();
@@ -200,7 +221,7 @@ public final class TrafficShardState extends ThrottledEmission {
                     item.addUser(in.readLong());
                 }
             }
-            return p;
+            return items;
         }
 
         private static void writeMinutes(MinuteCounts minutes, DataOutputView out) throws IOException {
