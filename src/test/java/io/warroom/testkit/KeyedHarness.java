@@ -2,11 +2,14 @@ package io.warroom.testkit;
 
 import io.warroom.functions.LiveCampaigns;
 import io.warroom.model.CampaignUpdate;
+import java.util.List;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
 import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 
@@ -24,6 +27,26 @@ public final class KeyedHarness {
         KeyedBroadcastOperatorTestHarness<String, IN, CampaignUpdate, OUT> harness =
                 ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                         function, key, BasicTypeInfo.STRING_TYPE_INFO, LiveCampaigns.UPDATES);
+        harness.setProcessingTime(0);
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        return harness;
+    }
+
+    /**
+     * Like {@link #open}, but the function starts from a snapshot taken with {@code harness.snapshot(...)} of an
+     * earlier harness (keyed state, broadcast state and timers), as after a restart from a checkpoint. Watermarks
+     * start over, as they do in a restarted job; processing time is at 0 again.
+     */
+    public static <IN, OUT> KeyedBroadcastOperatorTestHarness<String, IN, CampaignUpdate, OUT> restore(
+            KeyedBroadcastProcessFunction<String, IN, CampaignUpdate, OUT> function, KeySelector<IN, String> key,
+            OperatorSubtaskState snapshot) throws Exception {
+        // The same operator, parallelism and max parallelism as ProcessFunctionTestHarnesses gives open().
+        KeyedBroadcastOperatorTestHarness<String, IN, CampaignUpdate, OUT> harness =
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(function, List.of(LiveCampaigns.UPDATES)),
+                        key, BasicTypeInfo.STRING_TYPE_INFO, 1, 1, 0);
+        harness.initializeState(snapshot);
+        harness.open();
         harness.setProcessingTime(0);
         harness.processBroadcastWatermark(Long.MAX_VALUE);
         return harness;
