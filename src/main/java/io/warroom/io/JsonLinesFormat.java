@@ -87,17 +87,31 @@ public final class JsonLinesFormat extends SimpleStreamFormat<InputRecord> {
                     }
                 }
                 any = true;
-                byte b = buffer[position++];
-                if (b == '\n') {
+                int end = position;
+                while (end < limit && buffer[end] != '\n') {
+                    end++;
+                }
+                length = append(length, end - position);
+                boolean newline = end < limit;
+                position = newline ? end + 1 : end;
+                if (newline) {
                     return trimCarriageReturn(length);
                 }
-                if (length <= EventParser.MAX_RECORD_BYTES) {
-                    if (length == line.length) {
-                        line = Arrays.copyOf(line, Math.min(line.length * 2, EventParser.MAX_RECORD_BYTES + 1));
-                    }
-                    line[length++] = b;
-                }
             }
+        }
+
+        /** Copies the next {@code count} buffered bytes to the line, keeping at most one byte past the limit. */
+        private int append(int length, int count) {
+            int kept = Math.min(count, EventParser.MAX_RECORD_BYTES + 1 - length);
+            if (kept > 0) {
+                if (length + kept > line.length) {
+                    line = Arrays.copyOf(line, Math.min(Math.max(line.length * 2, length + kept),
+                            EventParser.MAX_RECORD_BYTES + 1));
+                }
+                System.arraycopy(buffer, position, line, length, kept);
+                length += kept;
+            }
+            return length;
         }
 
         private int trimCarriageReturn(int length) {
