@@ -44,9 +44,14 @@ final class MonitorFlags {
     Duration retention;
 
     @Option(names = "--audience-shards", paramLabel = "N", defaultValue = "64",
-            description = "Shards per campaign for campaign-wide uv and buyers; keep it fixed across restarts "
+            description = "Shards per campaign for buyers and order totals; keep it fixed across restarts "
                     + "(default: ${DEFAULT-VALUE}).")
     int audienceShards;
+
+    @Option(names = "--traffic-shards", paramLabel = "N", defaultValue = "8",
+            description = "Shards that deduplicate and pre-aggregate clicks and carts; keep it fixed across "
+                    + "restarts, and a multiple of the parallelism (default: ${DEFAULT-VALUE}).")
+    int trafficShards;
 
     @Option(names = "--top-items", paramLabel = "N", defaultValue = "20",
             description = "Items with the highest gmv that get their own metrics, besides those listed in the "
@@ -69,6 +74,7 @@ final class MonitorFlags {
         config.set(MonitorOptions.CAMPAIGN_STATS_INTERVAL, campaignStatsInterval);
         config.set(MonitorOptions.RETENTION, retention);
         config.set(MonitorOptions.AUDIENCE_SHARDS, audienceShards);
+        config.set(MonitorOptions.TRAFFIC_SHARDS, trafficShards);
         config.set(MonitorOptions.TOP_ITEMS, topItems);
         return config;
     }
