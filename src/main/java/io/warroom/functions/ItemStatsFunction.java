@@ -427,5 +427,4 @@ public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, 
                 Sketches.estimate(buyers.value()), Sketches.estimate(uv.value()), st.pv, st.carts,
                 st.stockKnown ? st.stock : null, ctx.timerService().currentWatermark(), closed);
     }
-
 }
