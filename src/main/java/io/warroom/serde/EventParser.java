@@ -46,12 +46,14 @@ public final class EventParser {
             return reject(stream, origin, bytes, RejectReason.RECORD_TOO_LARGE,
                     "record is " + bytes.length + " bytes, the limit is " + MAX_RECORD_BYTES);
         }
-        if (!Utf8.isValid(bytes)) {
-            return reject(stream, origin, bytes, RejectReason.INVALID_UTF8, "record is not valid UTF-8");
-        }
-        if (containsZeroByte(bytes)) {
-            // UTF-8 JSON never holds a raw zero byte; UTF-16 or UTF-32 text does, and Jackson would guess it.
-            return reject(stream, origin, bytes, RejectReason.MALFORMED_JSON, "record is not UTF-8 JSON");
+        switch (Utf8.scan(bytes)) {
+            case INVALID:
+                return reject(stream, origin, bytes, RejectReason.INVALID_UTF8, "record is not valid UTF-8");
+            case VALID_WITH_ZERO_BYTE:
+                // UTF-8 JSON never holds a raw zero byte; UTF-16 or UTF-32 text does, and Jackson would guess it.
+                return reject(stream, origin, bytes, RejectReason.MALFORMED_JSON, "record is not UTF-8 JSON");
+            case VALID:
+                break;
         }
         JsonNode root;
         try {
@@ -247,15 +249,6 @@ public final class EventParser {
             throw new Invalid(RejectReason.INVALID_VALUE, "field '" + field + "' must be at most " + max);
         }
         return node.longValue();
-    }
-
-    private static boolean containsZeroByte(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b == 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static InputRecord reject(
