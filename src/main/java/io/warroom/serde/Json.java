@@ -68,6 +68,16 @@ public final class Json {
         }
     }
 
+    /**
+     * A streaming parser over one untrusted JSON document, configured exactly as the parser {@link #readTree} uses:
+     * the same limits, duplicate keys rejected, no non-numeric numbers or leading zeros. Two things stay with the
+     * caller, who must close the parser: checking that nothing follows the value ({@code nextToken()} returns null),
+     * and treating a {@link NumberFormatException} from a decimal accessor as an oversized number, as readTree does.
+     */
+    public static JsonParser parser(byte[] bytes) throws IOException {
+        return MAPPER.createParser(bytes);
+    }
+
     /** Parses a YAML document (campaign files) with the same limits and exact decimals. */
     public static JsonNode readYaml(byte[] bytes) throws IOException {
         return YAML.readTree(bytes);

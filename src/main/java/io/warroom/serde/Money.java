@@ -30,6 +30,46 @@ public final class Money {
         }
     }
 
+    /**
+     * {@link #toCents} of an unsigned plain decimal given as text: ASCII digits, optionally followed by a point and
+     * at least one more digit (the caller has checked that shape). Same result and same exceptions as
+     * {@code toCents(new BigDecimal(text))}, without building the BigDecimal, because the event parser reads a price
+     * for every order line.
+     *
+     * @throws IllegalArgumentException with the message {@link #toCents} would give
+     */
+    public static long plainDecimalToCents(CharSequence text) {
+        int length = text.length();
+        int point = 0;
+        while (point < length && text.charAt(point) != '.') {
+            point++;
+        }
+        int significantEnd = length;
+        while (significantEnd > point + 1 && text.charAt(significantEnd - 1) == '0') {
+            significantEnd--;
+        }
+        int fractionDigits = Math.max(0, significantEnd - point - 1);
+        if (fractionDigits > 2) {
+            throw new IllegalArgumentException("must have at most 2 fraction digits");
+        }
+        try {
+            long cents = 0;
+            for (int i = 0; i < point; i++) {
+                cents = Math.addExact(Math.multiplyExact(cents, 10), text.charAt(i) - '0');
+            }
+            cents = Math.multiplyExact(cents, 100);
+            if (fractionDigits >= 1) {
+                cents = Math.addExact(cents, 10 * (text.charAt(point + 1) - '0'));
+            }
+            if (fractionDigits == 2) {
+                cents = Math.addExact(cents, text.charAt(point + 2) - '0');
+            }
+            return cents;
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("is too large");
+        }
+    }
+
     public static long parseCents(String text) {
         BigDecimal value;
         try {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -101,6 +104,43 @@ class MoneyTest {
                 .withMessage("must have at most 2 fraction digits");
         assertThatIllegalArgumentException().isThrownBy(() -> Money.parseCents("-1.00"))
                 .withMessage("must not be negative");
+    }
+
+    /** The parser's shortcut for prices must give exactly what going through a BigDecimal gives. */
+    @Test
+    void plainDecimalToCentsAgreesWithToCents() {
+        List<String> texts = new ArrayList<>(List.of("0", "0.0", "0.00", "0.000", "5", "19.9", "19.90", "19.900",
+                "19.905", "1.005", "0.01", "0.001", "1.10", "1.000000000000000", "999999999999999.99",
+                "92233720368547758.07", "92233720368547758.08", "92233720368547758.070", "92233720368547759",
+                "9223372036854775807", "9223372036854775808", "123456789012345678901234567890.5",
+                "123456789012345678901234567890", "00.10"));
+        Random random = new Random(20261111L);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder().append(random.nextInt(10));
+            for (int digits = random.nextInt(random.nextBoolean() ? 4 : 22); digits > 0; digits--) {
+                text.append(random.nextInt(10));
+            }
+            if (random.nextBoolean()) {
+                text.append('.');
+                for (int digits = 1 + random.nextInt(4); digits > 0; digits--) {
+                    text.append(random.nextInt(3) == 0 ? 0 : random.nextInt(10));
+                }
+            }
+            texts.add(text.toString());
+        }
+        for (String text : texts) {
+            assertThat(outcome(() -> Money.plainDecimalToCents(text)))
+                    .as(text)
+                    .isEqualTo(outcome(() -> Money.toCents(new BigDecimal(text))));
+        }
+    }
+
+    private static String outcome(LongSupplier cents) {
+        try {
+            return Long.toString(cents.getAsLong());
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -133,6 +134,57 @@ class Utf8Test {
         }
         assertThat(valid).as("valid inputs tried").isGreaterThan(2_000);
         assertThat(invalid).as("invalid inputs tried").isGreaterThan(2_000);
+    }
+
+    // ---- one pass for validity and zero bytes ----
+
+    @Test
+    void scanFindsAZeroByteWhereverItIs() {
+        for (int length = 1; length <= 40; length++) {
+            for (int at = 0; at < length; at++) {
+                byte[] bytes = new byte[length];
+                Arrays.fill(bytes, (byte) 'a');
+                bytes[at] = 0;
+                assertThat(Utf8.scan(bytes)).as("zero at %d of %d", at, length)
+                        .isEqualTo(Utf8.Scan.VALID_WITH_ZERO_BYTE);
+            }
+        }
+    }
+
+    @Test
+    void scanPutsInvalidBeforeAZeroByte() {
+        assertThat(Utf8.scan(hex("00 FF"))).isEqualTo(Utf8.Scan.INVALID);
+        assertThat(Utf8.scan(hex("FF 00"))).isEqualTo(Utf8.Scan.INVALID);
+        assertThat(Utf8.scan(hex("00 41 41 41 41 41 41 41 41 41 C3"))).isEqualTo(Utf8.Scan.INVALID);
+        assertThat(Utf8.scan(hex(""))).isEqualTo(Utf8.Scan.VALID);
+        assertThat(Utf8.scan("{\"é\":\"😀\"} plain ascii text".getBytes(UTF_8))).isEqualTo(Utf8.Scan.VALID);
+    }
+
+    /** Random mixes of ASCII, zero bytes and multi-byte text, so that both the 8-byte and the byte path see each. */
+    @Test
+    void scanAgreesWithTheJdkAndASimpleZeroSearch() {
+        Random random = new Random(11112026L);
+        for (int i = 0; i < 20_000; i++) {
+            ByteBuffer out = ByteBuffer.allocate(256);
+            for (int n = random.nextInt(40); n > 0; n--) {
+                int kind = random.nextInt(20);
+                encode(kind == 0 ? 0 : kind < 15 ? 0x20 + random.nextInt(0x60) : random.nextInt(0x110000), out);
+            }
+            byte[] bytes = new byte[out.position()];
+            out.flip().get(bytes);
+            if (bytes.length > 0 && random.nextInt(4) == 0) {
+                bytes[random.nextInt(bytes.length)] = (byte) random.nextInt(256);
+            }
+            boolean zero = false;
+            for (byte b : bytes) {
+                zero |= b == 0;
+            }
+            Utf8.Scan expected = !jdkAccepts(bytes) ? Utf8.Scan.INVALID
+                    : zero ? Utf8.Scan.VALID_WITH_ZERO_BYTE : Utf8.Scan.VALID;
+            if (Utf8.scan(bytes) != expected) {
+                fail("Utf8.scan(%s) is %s, expected %s", HEX.formatHex(bytes), Utf8.scan(bytes), expected);
+            }
+        }
     }
 
     private static byte[] randomBytes(Random random) {
