@@ -20,8 +20,9 @@ public final class InputDeserializer implements KafkaRecordDeserializationSchema
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<InputRecord> out) {
         StreamKind stream = streamByTopic.get(record.topic());
-        String origin = record.topic() + "/" + record.partition() + "@" + record.offset();
-        out.collect(EventParser.parse(stream, record.value(), origin));
+        InputRecord parsed = EventParser.parse(stream, record.value(), null);
+        out.collect(parsed.rejected() == null ? parsed : InputRecord.of(
+                parsed.rejected().at(record.topic() + "/" + record.partition() + "@" + record.offset())));
     }
 
     @Override

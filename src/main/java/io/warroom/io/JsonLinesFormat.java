@@ -65,7 +65,9 @@ public final class JsonLinesFormat extends SimpleStreamFormat<InputRecord> {
                     continue;
                 }
                 byte[] record = Arrays.copyOfRange(line, start, length);
-                return EventParser.parse(stream, record, fileName + ":" + lineNumber);
+                InputRecord parsed = EventParser.parse(stream, record, null);
+                return parsed.rejected() == null ? parsed
+                        : InputRecord.of(parsed.rejected().at(fileName + ":" + lineNumber));
             }
         }
 

@@ -9,4 +9,10 @@ package io.warroom.model;
  * @param payloadBase64 the exact bytes, only when they are not valid UTF-8 or were cut
  */
 public record RejectedRecord(
-        String stream, String origin, RejectReason reason, String detail, String payload, String payloadBase64) {}
+        String stream, String origin, RejectReason reason, String detail, String payload, String payloadBase64) {
+
+    /** The same rejection, found at {@code where} (named only for rejected records, to spare the accepted ones). */
+    public RejectedRecord at(String where) {
+        return new RejectedRecord(stream, where, reason, detail, payload, payloadBase64);
+    }
+}
