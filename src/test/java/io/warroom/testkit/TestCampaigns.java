@@ -2,9 +2,11 @@ package io.warroom.testkit;
 
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignConfigException;
+import io.warroom.config.CampaignDefinition;
 import io.warroom.config.CampaignLoader;
 import io.warroom.config.CampaignTimeline;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Campaigns for tests, written as the YAML a war room would write. */
@@ -68,13 +70,18 @@ public final class TestCampaigns {
 
     private TestCampaigns() {}
 
-    /** The campaign of the YAML as the only one a pipeline starts with. */
-    public static CampaignTimeline timeline(String yaml) throws CampaignConfigException {
-        return CampaignTimeline.of(catalog(yaml));
+    /** The campaigns of the YAML documents (usually one) as the ones a pipeline starts with. */
+    public static CampaignTimeline timeline(String... yamls) throws CampaignConfigException {
+        return CampaignTimeline.of(catalog(yamls));
     }
 
-    /** A catalog of one campaign parsed from YAML. */
-    public static CampaignCatalog catalog(String yaml) throws CampaignConfigException {
-        return new CampaignCatalog(List.of(CampaignLoader.parse("test.yaml", yaml.getBytes(StandardCharsets.UTF_8))));
+    /** A catalog of the campaigns parsed from YAML, one document each. */
+    public static CampaignCatalog catalog(String... yamls) throws CampaignConfigException {
+        List<CampaignDefinition> campaigns = new ArrayList<>();
+        for (int i = 0; i < yamls.length; i++) {
+            campaigns.add(CampaignLoader.parse(i == 0 ? "test.yaml" : "test-" + i + ".yaml",
+                    yamls[i].getBytes(StandardCharsets.UTF_8)));
+        }
+        return new CampaignCatalog(campaigns);
     }
 }
