@@ -169,7 +169,8 @@ final class BenchReport {
             md.append("- ").append(c).append('\n');
         }
         if (profile != null) {
-            md.append("\n## Profile of the replay at parallelism 2\n\n").append(profile.samples())
+            md.append("\n## Profile of an extra replay at parallelism 2 (not in the figures)\n\n")
+                    .append(profile.samples())
                     .append(" execution samples in `").append(profile.file()).append("`.\n\n");
             shares(md, "top method (self time)", profile.methods());
             shares(md, "thread (Flink task: chained operators)", profile.threads());

@@ -64,7 +64,8 @@ final class BenchCommand implements Callable<Integer> {
     long memoryEvents;
 
     @Option(names = "--profile",
-            description = "Record a JFR profile of the replay at parallelism 2 and summarize its hot methods.")
+            description = "Record a JFR profile of an extra replay at parallelism 2 (not in the figures) and "
+                    + "summarize its hot methods.")
     boolean profile;
 
     @Option(names = "--warm-up", negatable = true, defaultValue = "true", fallbackValue = "true",

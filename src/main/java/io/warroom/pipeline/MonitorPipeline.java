@@ -32,6 +32,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -79,12 +80,16 @@ public final class MonitorPipeline {
     public MonitorStreams build(StreamExecutionEnvironment env, MonitorSources sources) {
         // Every type on the way has a Flink serializer (records as POJOs, sketches with their own); a type falling
         // back to Kryo would be slow and fragile across versions, so it fails the build of the job instead.
-        Configuration serialization = new Configuration();
-        serialization.set(PipelineOptions.GENERIC_TYPES, false);
+        Configuration jobOptions = new Configuration();
+        jobOptions.set(PipelineOptions.GENERIC_TYPES, false);
         // Every record on the way is an immutable Java record and no function keeps or changes one it emitted, so
         // chained operators may hand records over without a defensive copy.
-        serialization.set(PipelineOptions.OBJECT_REUSE, true);
-        env.configure(serialization);
+        jobOptions.set(PipelineOptions.OBJECT_REUSE, true);
+        // The traffic shards keep each campaign's seen ids in one object read and changed on every event: cheap on
+        // the heap backend, a full rewrite per event on RocksDB. The state is bounded by items and events of the
+        // running campaigns, so the job asks for the heap backend whatever the cluster's default.
+        jobOptions.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        env.configure(jobOptions);
         WatermarkStrategy<InputRecord> watermarks =
                 sources.bounded() ? Watermarks.replay(settings) : Watermarks.live(settings);
         DataStream<TrafficSignal> traffic = null;
