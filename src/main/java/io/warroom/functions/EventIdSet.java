@@ -65,9 +65,21 @@ final class EventIdSet {
         return size;
     }
 
+    /**
+     * A deep copy, made by array copies alone: the heap state backend asks for one whenever a set changes while a
+     * checkpoint still reads it, on the task's own thread, so it must not hash every id again.
+     */
     EventIdSet copy() {
-        return new EventIdSet(Arrays.copyOf(chars, Math.max(charCount, 1)), charCount,
-                Arrays.copyOf(ends, Math.max(size, 1)), size);
+        return new EventIdSet(this);
+    }
+
+    private EventIdSet(EventIdSet from) {
+        this.chars = Arrays.copyOf(from.chars, Math.max(from.charCount, 1));
+        this.charCount = from.charCount;
+        this.ends = Arrays.copyOf(from.ends, Math.max(from.size, 1));
+        this.hashes = Arrays.copyOf(from.hashes, Math.max(from.size, 1));
+        this.size = from.size;
+        this.table = from.table.clone();
     }
 
     /** Writes the ids; ids in Latin-1 (the usual case) take one byte per char. */
