@@ -35,15 +35,15 @@ import org.apache.flink.util.OutputTag;
  * increments instead of one record per click. A hit item costs it no more than any other.
  *
  * <ul>
- *   <li>Per item, it sends one {@link ItemSignal} of kind TRAFFIC per flush: pv, carts, pv per minute and the
- *       hashed users of the clicks, for the item's uv sketch.
- *   <li>Per campaign, it sends one {@link CampaignDelta} per flush on {@link #CAMPAIGN}: pv, carts, pv per minute
- *       and per channel, and sketches of the users of the clicks, which the campaign unions into uv.
+ *   <li>Per campaign, it sends one {@link CampaignDelta} on {@link #CAMPAIGN} at most once per flush interval
+ *       (processing time): pv, carts, pv per minute and per channel, and sketches of the users of the clicks,
+ *       which the campaign unions into uv.
+ *   <li>Per item, it sends one {@link ItemSignal} of kind TRAFFIC at most once per stats interval (item stats go
+ *       out no more often): pv, carts, pv per minute and the hashed users of the clicks, for the item's uv sketch.
  * </ul>
  *
- * It flushes at most once per flush interval (processing time), and when the watermark reaches the end of each
- * event-time minute it holds counts of (or a campaign's end within it), so evaluations downstream at that boundary
- * see every earlier event. When event time passes a campaign's end plus the retention period it flushes and
+ * Both are also flushed when the watermark reaches the end of each event-time minute it holds counts of (or a
+ * campaign's end within it), so evaluations downstream at that boundary see every earlier event. When event time passes a campaign's end plus the retention period it flushes and
  * releases that campaign's state; events of the campaign after that are counted and dropped.
  */
 public final class TrafficShardFunction
