@@ -27,7 +27,7 @@ import org.apache.flink.util.Collector;
  * the watermark reaches the end of each event-time minute it has data in (or the campaign's end within it), so
  * the campaign's evaluations at that boundary see every earlier event; and at cleanup.
  */
-public final class AudienceShardFunction extends CampaignKeyedFunction<AudienceSignal, CampaignDelta> {
+public final class AudienceShardFunction extends CampaignKeyedFunction<String, AudienceSignal, CampaignDelta> {
 
     private final MonitorSettings settings;
 

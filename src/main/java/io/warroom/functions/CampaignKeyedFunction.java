@@ -19,8 +19,8 @@ import org.apache.flink.util.Collector;
  * processing-time timer: a campaign added by an update reaches each operator on its own broadcast channel, and the
  * first signals of the new campaign (opened by the router, which learns of it first) may arrive before it.
  */
-public abstract class CampaignKeyedFunction<IN, OUT>
-        extends KeyedBroadcastProcessFunction<String, IN, CampaignUpdate, OUT> {
+public abstract class CampaignKeyedFunction<K, IN, OUT>
+        extends KeyedBroadcastProcessFunction<K, IN, CampaignUpdate, OUT> {
     private static final long RETRY_MILLIS = 100;
 
     private final LiveCampaigns campaigns;

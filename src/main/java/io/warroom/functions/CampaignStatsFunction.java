@@ -44,7 +44,7 @@ import org.apache.flink.util.OutputTag;
  * Stats are emitted at most once per campaign stats interval, after each checkpoint, and once more,
  * {@code closed}, when event time passes the end plus the retention period and the campaign's state is released.
  */
-public final class CampaignStatsFunction  extends CampaignKeyedFunction<CampaignDelta, CampaignStats> {
+public final class CampaignStatsFunction extends CampaignKeyedFunction<String, CampaignDelta, CampaignStats> {
     public static final OutputTag<AlertEvent> ALERTS = new OutputTag<>("campaign-alerts") {};
 
     private static final long MINUTE = MinuteStats.MINUTE_MILLIS;

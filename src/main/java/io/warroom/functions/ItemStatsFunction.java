@@ -52,7 +52,7 @@ import org.apache.flink.util.OutputTag;
  * campaign's end plus the retention period, the final stats are emitted with {@code closed} set and all state and
  * timers of the key are released; signals arriving after that are counted and dropped.
  */
-public final class ItemStatsFunction  extends CampaignKeyedFunction<ItemSignal, ItemStats> {
+public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemSignal, ItemStats> {
     public static final OutputTag<AlertEvent> ALERTS = new OutputTag<>("item-alerts") {};
 
     /** Within one timestamp: the configured stock first, then snapshots, then reservations, then releases. */

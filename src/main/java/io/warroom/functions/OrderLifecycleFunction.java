@@ -33,7 +33,7 @@ import org.apache.flink.util.Collector;
  * Duplicates, by (order_id, status), are dropped on arrival. All state of an order is cleared when event time
  * passes the end of the last campaign plus the retention period.
  */
-public final class OrderLifecycleFunction extends CampaignKeyedFunction<OrderEvent, OrderEffect> {
+public final class OrderLifecycleFunction extends CampaignKeyedFunction<String, OrderEvent, OrderEffect> {
     private static final Comparator<OrderEvent> EVENT_TIME_ORDER =
             Comparator.comparingLong(OrderEvent::ts).thenComparing(OrderEvent::status);
 

@@ -4,7 +4,6 @@ import io.warroom.config.CampaignDefinition;
 import io.warroom.config.CampaignTimeline;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.CampaignDelta;
-import io.warroom.model.CampaignUpdate;
 import io.warroom.model.ChannelMinute;
 import io.warroom.model.ChannelTraffic;
 import io.warroom.model.ItemSignal;
@@ -22,7 +21,6 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.metrics.MetricGroup;
-import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.util.Collector;
@@ -46,11 +44,9 @@ import org.apache.flink.util.OutputTag;
  * campaign's end within it), so evaluations downstream at that boundary see every earlier event. When event time passes a campaign's end plus the retention period it flushes and
  * releases that campaign's state; events of the campaign after that are counted and dropped.
  */
-public final class TrafficShardFunction
-        extends KeyedBroadcastProcessFunction<Integer, TrafficSignal, CampaignUpdate, ItemSignal> {
+public final class TrafficShardFunction extends CampaignKeyedFunction<Integer, TrafficSignal, ItemSignal> {
     public static final OutputTag<CampaignDelta> CAMPAIGN = new OutputTag<>("traffic-deltas") {};
 
-    private final LiveCampaigns campaigns;
     private final MonitorSettings settings;
 
     /** Per campaign: the ids this shard has seen and the increments it has not passed on yet. */
@@ -59,7 +55,7 @@ public final class TrafficShardFunction
     private transient Counter[] outsideCampaigns;
 
     public TrafficShardFunction(CampaignTimeline campaigns, MonitorSettings settings) {
-        this.campaigns = new LiveCampaigns(campaigns);
+        super(campaigns, TrafficSignal.class);
         this.settings = settings;
     }
 
@@ -72,15 +68,14 @@ public final class TrafficShardFunction
         outsideCampaigns = StreamCounters.perStream(metrics.addGroup("warroom"), "events_outside_campaigns");
     }
 
+    /** None: a shard is chosen by event id and finds the campaigns of each event itself. */
     @Override
-    public void processBroadcastElement(CampaignUpdate update, Context ctx, Collector<ItemSignal> out)
-            throws Exception {
-        campaigns.apply(update, ctx.getBroadcastState(LiveCampaigns.UPDATES));
+    protected String campaignOf(TrafficSignal element) {
+        return null;
     }
 
     @Override
-    public void processElement(TrafficSignal signal, ReadOnlyContext ctx, Collector<ItemSignal> out)
-            throws Exception {
+    protected void process(TrafficSignal signal, ReadOnlyContext ctx, Collector<ItemSignal> out) throws Exception {
         List<CampaignDefinition> matching = timeline(ctx).containing(signal.ts());
         if (matching.isEmpty()) {
             outsideCampaigns[(signal.cart() ? StreamKind.CART : StreamKind.CLICK).ordinal()].inc();
@@ -145,7 +140,7 @@ public final class TrafficShardFunction
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemSignal> out) throws Exception {
+    protected void onFunctionTimer(long timestamp, OnTimerContext ctx, Collector<ItemSignal> out) throws Exception {
         boolean processingTime = ctx.timeDomain() == TimeDomain.PROCESSING_TIME;
         List<String> released = new ArrayList<>();
         for (Map.Entry<String, TrafficShardState> entry : byCampaign.entries()) {
@@ -178,10 +173,6 @@ public final class TrafficShardFunction
         for (String campaignId : released) {
             byCampaign.remove(campaignId);
         }
-    }
-
-    private CampaignTimeline timeline(ReadOnlyContext ctx) throws Exception {
-        return campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES));
     }
 
     private HllSketch addUser(HllSketch users, long userHash) {
