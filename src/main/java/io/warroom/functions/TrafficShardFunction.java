@@ -101,8 +101,9 @@ public final class TrafficShardFunction extends CampaignKeyedFunction<Integer, T
         }
         long minute = MinuteStats.minuteOf(signal.ts());
         long flushAt = Math.min(minute + MinuteStats.MINUTE_MILLIS, campaign.end()) - 1;
-        if (st.scheduledFlushes.add(flushAt)) {
+        if (st.scheduledFlush != flushAt) {
             ctx.timerService().registerEventTimeTimer(flushAt);
+            st.scheduledFlush = flushAt;
         }
         TrafficShardState.Pending pending = st.pending;
         if (st.pendingItems.isEmpty()) {
@@ -223,6 +224,6 @@ public final class TrafficShardFunction extends CampaignKeyedFunction<Integer, T
                 pending.users == null ? null : pending.users.toCompactByteArray(), minutes,
                 channels.toArray(new ChannelTraffic[0]), channelMinutes.toArray(new ChannelMinute[0])));
         st.pending = new TrafficShardState.Pending();
-        st.scheduledFlushes.clear();
+        st.scheduledFlush = TrafficShardState.NO_FLUSH;
     }
 }

@@ -19,12 +19,18 @@ import org.apache.flink.core.memory.DataOutputView;
  * increments it has not passed on yet. One object, read once per event, written by {@link Serializer}.
  */
 public final class TrafficShardState extends ThrottledEmission {
+    static final long NO_FLUSH = Long.MIN_VALUE;
+
     final EventIdSet clickIds;
     final EventIdSet cartIds;
     /** Channels counted under their own label; past the limit a shard counts new channels as "other". */
     final Set<String> channels;
-    /** Event-time flushes registered for the pending minutes (every flush drains all of them). */
-    final Set<Long> scheduledFlushes;
+    /**
+     * The event-time flush registered last since the last flush, or {@link #NO_FLUSH}. Events mostly share a
+     * minute, so this one value spares the timer service nearly every repeat; a repeat it misses (events
+     * alternating between two minutes) registers an existing timer again, which changes nothing.
+     */
+    long scheduledFlush = NO_FLUSH;
     /** Campaign increments since the last flush. */
     Pending pending;
     /** Item increments since the last item flush; they are flushed less often than the campaign's. */
@@ -33,15 +39,14 @@ public final class TrafficShardState extends ThrottledEmission {
     long itemsDueAt;
 
     TrafficShardState() {
-        this(new EventIdSet(), new EventIdSet(), new HashSet<>(), new HashSet<>(), new Pending(), new HashMap<>());
+        this(new EventIdSet(), new EventIdSet(), new HashSet<>(), new Pending(), new HashMap<>());
     }
 
-    private TrafficShardState(EventIdSet clickIds, EventIdSet cartIds, Set<String> channels,
-            Set<Long> scheduledFlushes, Pending pending, Map<String, ItemIncrement> pendingItems) {
+    private TrafficShardState(EventIdSet clickIds, EventIdSet cartIds, Set<String> channels, Pending pending,
+            Map<String, ItemIncrement> pendingItems) {
         this.clickIds = clickIds;
         this.cartIds = cartIds;
         this.channels = channels;
-        this.scheduledFlushes = scheduledFlushes;
         this.pending = pending;
         this.pendingItems = pendingItems;
     }
@@ -95,8 +100,8 @@ public final class TrafficShardState extends ThrottledEmission {
                 writeItems(from, out);
                 DataInputDeserializer in = new DataInputDeserializer(out.getSharedBuffer(), 0, out.length());
                 TrafficShardState copy = new TrafficShardState(from.clickIds.copy(), from.cartIds.copy(),
-                        new HashSet<>(from.channels), new HashSet<>(from.scheduledFlushes), readPending(in),
-                        readItems(in));
+                        new HashSet<>(from.channels), readPending(in), readItems(in));
+                copy.scheduledFlush = from.scheduledFlush;
                 copy.dirty = from.dirty;
                 copy.flushTimer = from.flushTimer;
                 copy.itemsDueAt = from.itemsDueAt;
@@ -116,10 +121,7 @@ public final class TrafficShardState extends ThrottledEmission {
             for (String channel : state.channels) {
                 out.writeUTF(channel);
             }
-            out.writeInt(state.scheduledFlushes.size());
-            for (long flush : state.scheduledFlushes) {
-                out.writeLong(flush);
-            }
+            out.writeLong(state.scheduledFlush);
             writePending(state, out);
             writeItems(state, out);
             out.writeLong(state.itemsDueAt);
@@ -135,13 +137,10 @@ public final class TrafficShardState extends ThrottledEmission {
             for (int n = in.readInt(); n > 0; n--) {
                 channels.add(in.readUTF());
             }
-            Set<Long> flushes = new HashSet<>();
-            for (int n = in.readInt(); n > 0; n--) {
-                flushes.add(in.readLong());
-            }
+            long scheduledFlush = in.readLong();
             Pending pending = readPending(in);
-            TrafficShardState state = new TrafficShardState(clickIds, cartIds, channels, flushes, pending,
-                    readItems(in));
+            TrafficShardState state = new TrafficShardState(clickIds, cartIds, channels, pending, readItems(in));
+            state.scheduledFlush = scheduledFlush;
             state.itemsDueAt = in.readLong();
             state.dirty = dirty;
             state.flushTimer = flushTimer;

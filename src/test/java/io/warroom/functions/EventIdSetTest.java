@@ -236,7 +236,7 @@ class EventIdSetTest {
         copy.clickIds.add("e-new");
         copy.cartIds.add("k-new");
         copy.channels.add("web");
-        copy.scheduledFlushes.add(MINUTE + 119_999);
+        copy.scheduledFlush = MINUTE + 119_999;
         copy.dirty = false;
         copy.flushTimer = 0;
         copy.pending.pv++;
@@ -275,7 +275,7 @@ class EventIdSetTest {
         state.cartIds.add("k1");
         state.channels.add("app");
         state.channels.add("other");
-        state.scheduledFlushes.add(MINUTE + 59_999);
+        state.scheduledFlush = MINUTE + 59_999;
         state.dirty = true;
         state.flushTimer = 400;
         TrafficShardState.Pending pending = state.pending;
@@ -322,7 +322,7 @@ class EventIdSetTest {
 
     /** Everything in a shard's state but the id sets' contents, as plain values (sketches as their bytes). */
     private record StateView(boolean dirty, long flushTimer, int clickIds, int cartIds, Set<String> channels,
-            Set<Long> scheduledFlushes, long pv, long carts, Map<Long, Long> minutePv, String users,
+            long scheduledFlush, long pv, long carts, Map<Long, Long> minutePv, String users,
             Map<String, String> channelIncrements, Map<String, String> itemIncrements, long itemsDueAt) {}
 
     private static StateView view(TrafficShardState state) {
@@ -335,7 +335,7 @@ class EventIdSetTest {
                 + " lastTs=" + i.lastTs + " minutes=" + minutes(i.minutePv) + " users="
                 + Arrays.toString(Arrays.copyOf(i.users, i.userCount))));
         return new StateView(state.dirty, state.flushTimer, state.clickIds.size(), state.cartIds.size(),
-                new TreeSet<>(state.channels), new TreeSet<>(state.scheduledFlushes), p.pv, p.carts,
+                new TreeSet<>(state.channels), state.scheduledFlush, p.pv, p.carts,
                 minutes(p.minutePv), hex(p.users), channels, items, state.itemsDueAt);
     }
 
