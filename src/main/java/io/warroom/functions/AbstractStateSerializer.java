@@ -41,4 +41,16 @@ public abstract class AbstractStateSerializer<T> extends TypeSerializerSingleton
     public final void copy(DataInputView source, DataOutputView target) throws IOException {
         serialize(deserialize(source), target);
     }
+
+    /** Writes a length-prefixed byte array (the compact form sketches serialize to). */
+    protected static void writeBytes(byte[] bytes, DataOutputView target) throws IOException {
+        target.writeInt(bytes.length);
+        target.write(bytes);
+    }
+
+    protected static byte[] readBytes(DataInputView source) throws IOException {
+        byte[] bytes = new byte[source.readInt()];
+        source.readFully(bytes);
+        return bytes;
+    }
 }

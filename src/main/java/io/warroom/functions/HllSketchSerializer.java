@@ -21,16 +21,12 @@ public final class HllSketchSerializer extends AbstractStateSerializer<HllSketch
 
     @Override
     public void serialize(HllSketch sketch, DataOutputView target) throws IOException {
-        byte[] bytes = sketch.toCompactByteArray();
-        target.writeInt(bytes.length);
-        target.write(bytes);
+        writeBytes(sketch.toCompactByteArray(), target);
     }
 
     @Override
     public HllSketch deserialize(DataInputView source) throws IOException {
-        byte[] bytes = new byte[source.readInt()];
-        source.readFully(bytes);
-        return HllSketch.heapify(bytes);
+        return HllSketch.heapify(readBytes(source));
     }
 
     @Override

@@ -18,16 +18,12 @@ public final class HllUnionSerializer extends AbstractStateSerializer<Union> {
 
     @Override
     public void serialize(Union union, DataOutputView target) throws IOException {
-        byte[] bytes = union.toCompactByteArray();
-        target.writeInt(bytes.length);
-        target.write(bytes);
+        writeBytes(union.toCompactByteArray(), target);
     }
 
     @Override
     public Union deserialize(DataInputView source) throws IOException {
-        byte[] bytes = new byte[source.readInt()];
-        source.readFully(bytes);
-        return Union.heapify(bytes);
+        return Union.heapify(readBytes(source));
     }
 
     @Override

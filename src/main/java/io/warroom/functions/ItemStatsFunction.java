@@ -219,16 +219,7 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
                 recentMinutes.put(traffic.minuteStarts()[i], minute);
             }
         }
-        if (traffic.userHashes().length > 0) {
-            HllSketch sketch = uv.value();
-            if (sketch == null) {
-                sketch = Sketches.newSketch(settings.itemSketchLgK());
-            }
-            for (long user : traffic.userHashes()) {
-                sketch.update(user);
-            }
-            uv.update(sketch);
-        }
+        Sketches.addAll(uv, traffic.userHashes(), settings.itemSketchLgK());
     }
 
     /**

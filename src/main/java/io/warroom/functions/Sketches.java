@@ -16,12 +16,26 @@ public final class Sketches {
 
     /** Adds a user to the sketch in {@code state}, creating it with {@code lgK} on first use. */
     public static void add(ValueState<HllSketch> state, String userId, int lgK) throws IOException {
-        HllSketch sketch = state.value();
-        if (sketch == null) {
-            sketch = newSketch(lgK);
-        }
+        HllSketch sketch = valueOrNew(state, lgK);
         sketch.update(userId);
         state.update(sketch);
+    }
+
+    /** Adds users given by their {@link #hash64} to the sketch in {@code state}, creating it on first use. */
+    public static void addAll(ValueState<HllSketch> state, long[] userHashes, int lgK) throws IOException {
+        if (userHashes.length == 0) {
+            return;
+        }
+        HllSketch sketch = valueOrNew(state, lgK);
+        for (long user : userHashes) {
+            sketch.update(user);
+        }
+        state.update(sketch);
+    }
+
+    private static HllSketch valueOrNew(ValueState<HllSketch> state, int lgK) throws IOException {
+        HllSketch sketch = state.value();
+        return sketch != null ? sketch : newSketch(lgK);
     }
 
     /**

@@ -238,23 +238,14 @@ public final class TrafficShardState extends ThrottledEmission {
         }
 
         private static void writeSketch(HllSketch sketch, DataOutputView out) throws IOException {
-            if (sketch == null) {
-                out.writeInt(-1);
-                return;
+            out.writeBoolean(sketch != null);
+            if (sketch != null) {
+                HllSketchSerializer.INSTANCE.serialize(sketch, out);
             }
-            byte[] bytes = sketch.toCompactByteArray();
-            out.writeInt(bytes.length);
-            out.write(bytes);
         }
 
         private static HllSketch readSketch(DataInputView in) throws IOException {
-            int length = in.readInt();
-            if (length < 0) {
-                return null;
-            }
-            byte[] bytes = new byte[length];
-            in.readFully(bytes);
-            return HllSketch.heapify(bytes);
+            return in.readBoolean() ? HllSketchSerializer.INSTANCE.deserialize(in) : null;
         }
     }
 }
