@@ -55,7 +55,7 @@ public final class KafkaInputs implements MonitorSources {
                 .setDeserializer(new CampaignUpdateDeserializer())
                 .setProperty("isolation.level", "read_committed")
                 .build();
-        return env.fromSource(source, Watermarks.control(), "Campaign updates")
+        return env.fromSource(source, Watermarks.alwaysIdle(), "Campaign updates")
                 .setParallelism(1)
                 .uid("campaign-updates");
     }

@@ -28,12 +28,12 @@ import io.warroom.model.RejectedRecord;
 import io.warroom.model.TrafficSignal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -144,7 +144,7 @@ public final class MonitorPipeline {
         DataStream<ItemSignal> itemSignals = routed.union(orderSignals, trafficSignals);
         if (!openings.items().isEmpty()) {
             itemSignals = itemSignals.union(
-                    bootstrap(env, openings.items(), TypeInformation.of(ItemSignal.class), "Campaign items",
+                    fixedInput(env, openings.items(), TypeInformation.of(ItemSignal.class), "Campaign items",
                             !sources.bounded()));
         }
         SingleOutputStreamOperator<ItemStats> itemStats = itemSignals
@@ -161,7 +161,7 @@ public final class MonitorPipeline {
                 .name("Audience shards")
                 .uid("audience-shards");
 
-        DataStream<CampaignDelta> opened = bootstrap(env, openings.campaigns(),
+        DataStream<CampaignDelta> opened = fixedInput(env, openings.campaigns(),
                 TypeInformation.of(CampaignDelta.class), "Campaigns", !sources.bounded())
                 .union(routed.getSideOutput(InputRouter.OPENED));
         SingleOutputStreamOperator<CampaignStats> campaignStats = deltas
@@ -185,29 +185,28 @@ public final class MonitorPipeline {
         return streams;
     }
 
-    /** The control input, or a stream without updates that ends at once and never holds back event time. */
+    /** The control input, or a stream without updates that never holds back event time. */
     private static DataStream<CampaignUpdate> campaignUpdates(StreamExecutionEnvironment env, MonitorSources sources) {
         DataStream<CampaignUpdate> updates = sources.campaignUpdates(env);
         if (updates != null) {
             return updates;
         }
-        return env.fromSource(new NumberSequenceSource(0, 0), WatermarkStrategy.noWatermarks(), "No campaign updates")
-                .setParallelism(1)
-                .filter(n -> false)
-                .setParallelism(1)
-                .map(n -> new CampaignUpdate("none", ""))
-                .returns(CampaignUpdate.class)
-                .setParallelism(1)
-                .name("No campaign updates");
+        return fixedInput(env, List.of(), TypeInformation.of(CampaignUpdate.class), "No campaign updates",
+                !sources.bounded());
     }
 
-    /** A stream of the elements opened at start; live, it goes idle once they are out (see {@link IdleOnceDone}). */
-    private static <T> DataStream<T> bootstrap(
+    /**
+     * A stream of fixed elements. Bounded inputs end with it; live, it stays open and idle once they are out, since
+     * a finished input would carry event time to its end (see {@link OnceThenIdleSource}).
+     */
+    private static <T> DataStream<T> fixedInput(
             StreamExecutionEnvironment env, List<T> elements, TypeInformation<T> type, String name, boolean live) {
-        DataStream<T> stream = env.fromData(elements, type).name(name).setParallelism(1);
         if (!live) {
-            return stream;
+            return env.fromData(elements, type).name(name).setParallelism(1);
         }
-        return stream.transform(name + ", then idle", type, new IdleOnceDone<T>()).setParallelism(1);
+        String uid = name.toLowerCase(Locale.ROOT).replace(' ', '-');
+        return env.fromSource(new OnceThenIdleSource<>(elements, type), Watermarks.<T>alwaysIdle(), name, type)
+                .uid(uid)
+                .setParallelism(1);
     }
 }

@@ -1,7 +1,6 @@
 package io.warroom.pipeline;
 
 import io.warroom.config.MonitorSettings;
-import io.warroom.model.CampaignUpdate;
 import io.warroom.model.InputRecord;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -23,16 +22,17 @@ public final class Watermarks {
     }
 
     /**
-     * The control input: updates are looked up by the effective time they carry, not ordered by watermarks, so this
-     * input is always idle and never holds back the event time of the data it joins. Idle, not at the final
-     * watermark: an operator leaves its idle inputs out of its watermark, so while every data input is idle (traffic
-     * stopped, no wall-clock watermark) a control input standing at {@code Long.MAX_VALUE} would carry event time to
-     * the end of time, evaluating every pacing checkpoint at once and closing every campaign.
+     * Inputs that carry no event time: the control input (updates are looked up by the effective time they carry,
+     * not ordered by watermarks) and the fixed inputs opened at start ({@link OnceThenIdleSource}). They are always
+     * idle and never hold back the event time of the data they join. Idle, not at the final watermark: an operator
+     * leaves its idle inputs out of its watermark, so while every data input is idle (traffic stopped, no wall-clock
+     * watermark) an input standing at {@code Long.MAX_VALUE} would carry event time to the end of time, evaluating
+     * every pacing checkpoint at once and closing every campaign.
      */
-    public static WatermarkStrategy<CampaignUpdate> control() {
-        return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<CampaignUpdate>() {
+    public static <T> WatermarkStrategy<T> alwaysIdle() {
+        return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<T>() {
             @Override
-            public void onEvent(CampaignUpdate update, long timestamp, WatermarkOutput output) {}
+            public void onEvent(T element, long timestamp, WatermarkOutput output) {}
 
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {

@@ -406,7 +406,7 @@ class CampaignUpdatesIT {
      */
     @Test
     void whileEveryInputIsIdleTheControlInputDoesNotMoveEventTime() throws Exception {
-        QuietRun run = pauseEveryInput("quiet-items",
+        QuietRun run = pauseEveryInput("quiet-items", false,
                 out -> latestItem(out).filter(i -> i.path("orders").asLong() == 2).isPresent());
 
         assertThat(run.firstCounted()).as("the first order counted; item %s", run.item()).isTrue();
@@ -419,7 +419,7 @@ class CampaignUpdatesIT {
     /** The same for the campaign, whose stats also take the bootstrap input that opens every campaign. */
     @Test
     void whileEveryInputIsIdleCampaignEventTimeStandsStill() throws Exception {
-        QuietRun run = pauseEveryInput("quiet-campaign", out -> out.latestCampaign(QUIET)
+        QuietRun run = pauseEveryInput("quiet-campaign", false, out -> out.latestCampaign(QUIET)
                 .filter(c -> c.path("orders").asLong() == 2)
                 .isPresent());
 
@@ -433,16 +433,45 @@ class CampaignUpdatesIT {
         assertThat(run.alerts()).isEmpty();
     }
 
+    /**
+     * The same after a restore. The inputs that open the campaign and its items at start have done their work long
+     * before the checkpoint the job restores from; a finished input is restored finished and at the end of time,
+     * so once every live partition fell idle it carried event time there: the campaign closed, its checkpoint was
+     * judged, and every order after the pause was dropped.
+     */
+    @Test
+    void afterARestoreWhileEveryInputIsIdleEventTimeStandsStill() throws Exception {
+        long failuresBefore = InjectedFailure.failures();
+        QuietRun run = pauseEveryInput("quiet-restored", true, out -> out.latestCampaign(QUIET)
+                .filter(c -> c.path("orders").asLong() == 3)
+                .isPresent());
+
+        assertThat(InjectedFailure.failures()).as("the job failed once and restored").isEqualTo(failuresBefore + 1);
+        assertThat(run.secondCounted()).as("the order after the pause counted; campaign %s", run.campaign())
+                .isTrue();
+        assertThat(run.campaign().path("gmv").asText()).isEqualTo("3000.00");
+        assertThat(run.campaign().path("closed").asBoolean()).as("campaign closed").isFalse();
+        assertThat(run.campaign().path("watermark").asLong()).as("campaign watermark").isLessThan(C1);
+        assertThat(run.campaign().path("pacing").path(0).path("evaluated").asBoolean())
+                .as("pacing checkpoint at %s evaluated", iso(C1))
+                .isFalse();
+        assertThat(run.item().path("closed").asBoolean()).as("item closed").isFalse();
+        assertThat(run.alerts()).isEmpty();
+    }
+
     private static final String QUIET = "quiet";
 
     private record QuietRun(boolean firstCounted, boolean secondCounted, JsonNode item, JsonNode campaign,
             List<JsonNode> alerts) {}
 
     /**
-     * A campaign (no items listed, one pacing checkpoint at C1) with an order at START + 1 min, then a pause long
-     * enough for every input partition to be marked idle (after 1 s), then an order at START + 2 min.
+     * A campaign (one item listed with a stock of 100, one pacing checkpoint at C1) with an order at START + 1 min,
+     * then a pause long enough for every input partition to be marked idle (after 1 s), then an order at
+     * START + 2 min. With {@code restore}, the job first fails on an order at START + 90 s and restores from the
+     * checkpoint that committed the first order, so the pause comes right after a restore.
      */
-    private static QuietRun pauseEveryInput(String name, Predicate<CommittedOutput> secondCounted) throws Exception {
+    private static QuietRun pauseEveryInput(String name, boolean restore, Predicate<CommittedOutput> secondCounted)
+            throws Exception {
         KafkaTopics topics = new KafkaTopics(name + "-clicks", name + "-carts", name + "-orders",
                 name + "-inventory", name + "-stats", name + "-alerts", name + "-rejected",
                 name + "-campaign-config");
@@ -454,6 +483,8 @@ class CampaignUpdatesIT {
                 "gmv_target: \"10000.00\"",
                 "pacing:",
                 "  - { at: \"" + iso(C1) + "\", share: 0.1 }",
+                "items:",
+                "  - { item_id: " + ITEM + ", stock: 100 }",
                 "");
         JobClient quietJob = LiveKafka.startMonitor(flinkCluster, PARALLELISM, CHECKPOINT_INTERVAL,
                 Duration.ofSeconds(1), QUIET + ".yaml", campaign, bootstrap, topics, "warroom-" + name);
@@ -464,6 +495,14 @@ class CampaignUpdatesIT {
             boolean first = out.awaitWhileRunning(quietJob, Duration.ofSeconds(60), () -> latestItem(out)
                     .filter(i -> i.path("orders").asLong() == 1)
                     .isPresent());
+            if (restore) {
+                InjectedFailure.arm(1);
+                producer.send(new ProducerRecord<>(topics.orders(), 0, "q-restore",
+                        order("q-restore", START + 90_000L, "paid", ITEM, "1000.00"))).get();
+                out.awaitWhileRunning(quietJob, Duration.ofSeconds(60), () -> latestItem(out)
+                        .filter(i -> i.path("orders").asLong() == 2)
+                        .isPresent());
+            }
             // The precondition, not an assertion: long enough for every partition to have been idle for a while.
             out.pollFor(Duration.ofSeconds(4));
             producer.send(new ProducerRecord<>(topics.orders(), 0, "q-2",

@@ -7,8 +7,8 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 
 /**
- * Passes input through unchanged, and throws exactly once, on the {@code n}-th record after {@link #arm(long)}, so
- * a test decides when the job fails: typically after it has seen output committed by a checkpoint.
+ * Passes input through unchanged, and throws once per {@link #arm(long)}, on the {@code n}-th record after it, so a
+ * test decides when the job fails: typically after it has seen output committed by a checkpoint.
  *
  * <p>The switches are static because a MiniCluster runs tasks in the test's JVM and a restarted task is a new
  * instance; that also means one test class at a time may use them.
@@ -16,13 +16,13 @@ import org.apache.flink.api.common.functions.RichMapFunction;
 public final class InjectedFailure extends RichMapFunction<InputRecord, InputRecord> {
     private static final AtomicLong SEEN = new AtomicLong();
     private static final AtomicLong FAIL_AT = new AtomicLong(Long.MAX_VALUE);
-    private static final AtomicBoolean FIRED = new AtomicBoolean();
+    private static final AtomicLong FIRED = new AtomicLong();
     private static final AtomicBoolean RESTARTED = new AtomicBoolean();
 
     public static void reset() {
         SEEN.set(0);
         FAIL_AT.set(Long.MAX_VALUE);
-        FIRED.set(false);
+        FIRED.set(0);
         RESTARTED.set(false);
     }
 
@@ -32,6 +32,11 @@ public final class InjectedFailure extends RichMapFunction<InputRecord, InputRec
     }
 
     public static boolean fired() {
+        return FIRED.get() > 0;
+    }
+
+    /** How many armed failures have happened since {@link #reset()}. */
+    public static long failures() {
         return FIRED.get();
     }
 
@@ -49,7 +54,9 @@ public final class InjectedFailure extends RichMapFunction<InputRecord, InputRec
 
     @Override
     public InputRecord map(InputRecord record) {
-        if (SEEN.incrementAndGet() >= FAIL_AT.get() && FIRED.compareAndSet(false, true)) {
+        long failAt = FAIL_AT.get();
+        if (SEEN.incrementAndGet() >= failAt && FAIL_AT.compareAndSet(failAt, Long.MAX_VALUE)) {
+            FIRED.incrementAndGet();
             throw new IllegalStateException("injected failure");
         }
         return record;
