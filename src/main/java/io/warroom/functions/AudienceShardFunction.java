@@ -56,7 +56,7 @@ public final class AudienceShardFunction extends CampaignKeyedFunction<String, A
     @Override
     protected void process(AudienceSignal signal, ReadOnlyContext ctx, Collector<CampaignDelta> out) throws Exception {
         CampaignDefinition campaign = timeline(ctx).inForce(signal.campaignId(), signal.ts());
-        if (ctx.timerService().currentWatermark() >= settings.releaseTime(campaign.end())) {
+        if (eventTime(ctx) >= settings.releaseTime(campaign.end())) {
             return; // counted where the signal came from
         }
         ShardState st = state.value();

@@ -7,6 +7,9 @@ import java.util.List;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -18,14 +21,18 @@ import org.apache.flink.util.Collector;
  * <p>An element of a campaign this operator does not know yet waits in keyed state and is retried on a short
  * processing-time timer: a campaign added by an update reaches each operator on its own broadcast channel, and the
  * first signals of the new campaign (opened by the router, which learns of it first) may arrive before it.
+ *
+ * <p>Subclasses read event time through {@link #eventTime}, never from the timer service: it does not fall back
+ * after a restore ({@link EventTimeFloor}).
  */
 public abstract class CampaignKeyedFunction<K, IN, OUT>
-        extends KeyedBroadcastProcessFunction<K, IN, CampaignUpdate, OUT> {
+        extends KeyedBroadcastProcessFunction<K, IN, CampaignUpdate, OUT> implements CheckpointedFunction {
     private static final long RETRY_MILLIS = 100;
 
     private final LiveCampaigns campaigns;
     private final Class<IN> elementType;
     private transient ListState<IN> waiting;
+    private final EventTimeFloor eventTime = new EventTimeFloor();
 
     protected CampaignKeyedFunction(CampaignTimeline campaigns, Class<IN> elementType) {
         this.campaigns = new LiveCampaigns(campaigns);
@@ -45,11 +52,13 @@ public abstract class CampaignKeyedFunction<K, IN, OUT>
     @Override
     public final void processBroadcastElement(CampaignUpdate update, Context ctx, Collector<OUT> out)
             throws Exception {
+        eventTime.now(ctx.currentWatermark());
         campaigns.apply(update, ctx.getBroadcastState(LiveCampaigns.UPDATES));
     }
 
     @Override
     public final void processElement(IN element, ReadOnlyContext ctx, Collector<OUT> out) throws Exception {
+        eventTime(ctx);
         String campaignId = campaignOf(element);
         if (campaignId != null && !timeline(ctx).knows(campaignId)) {
             waiting().add(element);
@@ -61,10 +70,29 @@ public abstract class CampaignKeyedFunction<K, IN, OUT>
 
     @Override
     public final void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
+        eventTime(ctx);
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             retryWaiting(ctx, out);
         }
         onFunctionTimer(timestamp, ctx, out);
+    }
+
+    /**
+     * The event time of this operator: its watermark, but never behind the event time it acted on before a
+     * restore. Every decision that depends on event time (late, passed, released) reads it here.
+     */
+    protected final long eventTime(ReadOnlyContext ctx) {
+        return eventTime.now(ctx.timerService().currentWatermark());
+    }
+
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        eventTime.initialize(context);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+        eventTime.snapshot();
     }
 
     /** The campaigns as this operator knows them now. */

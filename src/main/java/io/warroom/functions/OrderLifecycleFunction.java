@@ -70,7 +70,7 @@ public final class OrderLifecycleFunction extends CampaignKeyedFunction<String, 
     @Override
     protected void process(OrderEvent event, ReadOnlyContext ctx, Collector<OrderEffect> out) throws Exception {
         long cleanupAt = cleanupAt(ctx);
-        if (ctx.timerService().currentWatermark() >= cleanupAt) {
+        if (eventTime(ctx) >= cleanupAt) {
             afterCampaignsClosed.inc();
             return;
         }

@@ -87,7 +87,7 @@ public final class TrafficShardFunction extends CampaignKeyedFunction<Integer, T
     }
 
     private void count(TrafficSignal signal, CampaignDefinition campaign, ReadOnlyContext ctx) throws Exception {
-        if (ctx.timerService().currentWatermark() >= settings.releaseTime(campaign.end())) {
+        if (eventTime(ctx) >= settings.releaseTime(campaign.end())) {
             closedCampaignDrops.inc();
             return;
         }
