@@ -37,6 +37,15 @@ public record MonitorSettings(
         return end + retentionMillis;
     }
 
+    /**
+     * The watermark published with a campaign's or item's stats: event time, held within
+     * {@code [start - 1, end + retention]}. Before the first watermark nothing before {@code start} can count, and
+     * after the release nothing more can; so a consumer never sees the beginning or the end of time.
+     */
+    public long publishedWatermark(long eventTime, long start, long end) {
+        return Math.max(start - 1, Math.min(eventTime, releaseTime(end)));
+    }
+
     public static MonitorSettings defaults() {
         return MonitorOptions.settings(new Configuration());
     }

@@ -10,6 +10,9 @@ public class CampaignState extends ThrottledEmission {
     public long carts;
     /** Latest buyers estimate of each audience shard. */
     public long[] shardBuyers;
+    /** The highest uv and buyers estimates published: what is published never goes down. */
+    public long publishedUv;
+    public long publishedBuyers;
     /** Time ({@code at}) of the last pacing checkpoint evaluated, or {@link ItemState#INACTIVE}. */
     public long lastCheckpointAt = ItemState.INACTIVE;
     public long behindSince = ItemState.INACTIVE;

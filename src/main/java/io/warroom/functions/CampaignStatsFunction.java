@@ -88,8 +88,8 @@ public final class CampaignStatsFunction extends CampaignKeyedFunction<String, C
     protected void process(CampaignDelta delta, ReadOnlyContext ctx, Collector<CampaignStats> out) throws Exception {
         CampaignDefinition campaign = timeline(ctx).get(delta.campaignId());
         campaign = timeline(ctx).inForce(campaign.campaignId(),
-                Math.max(campaign.start(), ctx.timerService().currentWatermark()));
-        if (ctx.timerService().currentWatermark() >= settings.releaseTime(campaign.end())) {
+                Math.max(campaign.start(), eventTime(ctx)));
+        if (eventTime(ctx) >= settings.releaseTime(campaign.end())) {
             return; // the campaign's final stats were emitted and its state released
         }
         CampaignState st = state.value();
@@ -156,7 +156,7 @@ public final class CampaignStatsFunction extends CampaignKeyedFunction<String, C
 
     /** Timers for the checkpoints still ahead (the timer service ignores repeats). */
     private void registerCheckpoints(CampaignDefinition campaign, ReadOnlyContext ctx) {
-        long watermark = ctx.timerService().currentWatermark();
+        long watermark = eventTime(ctx);
         for (int k = 0; k < campaign.pacing().size(); k++) {
             if (campaign.checkpointDueAt(k) > watermark) {
                 ctx.timerService().registerEventTimeTimer(campaign.checkpointDueAt(k));
@@ -300,7 +300,8 @@ public final class CampaignStatsFunction extends CampaignKeyedFunction<String, C
 
     private CampaignStats snapshot(CampaignState st, String campaignId, ReadOnlyContext ctx, boolean closed)
             throws Exception {
-        CampaignDefinition campaign = timeline(ctx).inForce(campaignId, ctx.timerService().currentWatermark());
+        long now = eventTime(ctx);
+        CampaignDefinition campaign = timeline(ctx).inForce(campaignId, now);
         List<MinuteStats> minuteList = new ArrayList<>();
         if (closed) {
             for (MinuteStats m : minutes.values()) {
@@ -315,8 +316,13 @@ public final class CampaignStatsFunction extends CampaignKeyedFunction<String, C
         minuteList.sort(Comparator.comparingLong(MinuteStats::minuteStart));
         List<ChannelStats> channelList = new ArrayList<>();
         for (Map.Entry<String, ChannelTotals> entry : channels.entries()) {
-            channelList.add(new ChannelStats(entry.getKey(), Sketches.estimate(channelUv.get(entry.getKey())),
-                    entry.getValue().pv));
+            ChannelTotals totals = entry.getValue();
+            long estimate = Sketches.estimate(channelUv.get(entry.getKey()));
+            if (estimate > totals.publishedUv) {
+                totals.publishedUv = estimate;
+                entry.setValue(totals);
+            }
+            channelList.add(new ChannelStats(entry.getKey(), totals.publishedUv, totals.pv));
         }
         channelList.sort(Comparator.comparing(ChannelStats::channel));
         PacingStatus[] pacing = new PacingStatus[campaign.pacing().size()];
@@ -328,9 +334,11 @@ public final class CampaignStatsFunction extends CampaignKeyedFunction<String, C
             pacing[k] = new PacingStatus(at, planned, gmvBefore(st, at), evaluated != null,
                     evaluated != null && evaluated.behind());
         }
-        return new CampaignStats(campaignId, st.gmvCents, st.refundedCents, st.orders, st.units, sum(st.shardBuyers),
-                Sketches.estimate(uv.value()), st.pv, st.carts, ctx.timerService().currentWatermark(), campaign.gmvTargetCents(),
-                campaign.plannedCentsAt(ctx.timerService().currentWatermark()), minuteList.toArray(new MinuteStats[0]),
+        st.publishedBuyers = Math.max(st.publishedBuyers, sum(st.shardBuyers));
+        st.publishedUv = Math.max(st.publishedUv, Sketches.estimate(uv.value()));
+        return new CampaignStats(campaignId, st.gmvCents, st.refundedCents, st.orders, st.units, st.publishedBuyers,
+                st.publishedUv, st.pv, st.carts, settings.publishedWatermark(now, campaign.start(), campaign.end()),
+                campaign.gmvTargetCents(), campaign.plannedCentsAt(now), minuteList.toArray(new MinuteStats[0]),
                 channelList.toArray(new ChannelStats[0]), pacing, closed);
     }
 

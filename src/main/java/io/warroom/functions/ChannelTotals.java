@@ -12,6 +12,8 @@ public class ChannelTotals {
     static final int RECENT_MINUTES = 182;
 
     public long pv;
+    /** The highest uv estimate published: what is published never goes down. */
+    public long publishedUv;
     /** pv per minute in a ring: slot {@code minute % RECENT_MINUTES} holds the minute in {@code recentMinute}. */
     public long[] recentPv;
     public long[] recentMinute;

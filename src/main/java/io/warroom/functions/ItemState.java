@@ -10,6 +10,9 @@ public class ItemState extends ThrottledEmission {
     public long units;
     public long gmvCents;
     public long refundedCents;
+    /** The highest uv and buyers estimates published: what is published never goes down. */
+    public long publishedUv;
+    public long publishedBuyers;
 
     public boolean stockKnown;
     public long stock;

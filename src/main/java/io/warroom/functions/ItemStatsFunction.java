@@ -96,7 +96,7 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
     @Override
     protected void process(ItemSignal signal, ReadOnlyContext ctx, Collector<ItemStats> out) throws Exception {
         CampaignDefinition campaign = timeline(ctx).inForce(signal.campaignId(), signal.ts());
-        if (ctx.timerService().currentWatermark() >= settings.releaseTime(campaign.end())) {
+        if (eventTime(ctx) >= settings.releaseTime(campaign.end())) {
             closedCampaignDrops.inc();
             return;
         }
@@ -184,8 +184,7 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
         ctx.timerService().registerEventTimeTimer(settings.releaseTime(campaign.end()));
         if (hasTarget(campaign, itemId)) {
             registerCheckpoints(campaign, ctx);
-            long firstBoundary = MinuteStats.minuteOf(Math.max(campaign.start(), ctx.timerService()
-                    .currentWatermark())) + MINUTE;
+            long firstBoundary = MinuteStats.minuteOf(Math.max(campaign.start(), eventTime(ctx))) + MINUTE;
             if (firstBoundary <= campaign.end()) {
                 ctx.timerService().registerEventTimeTimer(firstBoundary - 1);
             }
@@ -199,8 +198,8 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
     }
 
     /** Timers for the checkpoints still ahead (the timer service ignores repeats). */
-    private static void registerCheckpoints(CampaignDefinition campaign, ReadOnlyContext ctx) {
-        long watermark = ctx.timerService().currentWatermark();
+    private void registerCheckpoints(CampaignDefinition campaign, ReadOnlyContext ctx) {
+        long watermark = eventTime(ctx);
         for (int k = 0; k < campaign.pacing().size(); k++) {
             if (campaign.checkpointDueAt(k) > watermark) {
                 ctx.timerService().registerEventTimeTimer(campaign.checkpointDueAt(k));
@@ -237,7 +236,7 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
             minute = new ItemMinute();
             // A late event's boundary has passed: it was evaluated (or had nothing to evaluate) and stays so.
             if (minuteStart + MINUTE <= campaign.end()
-                    && minuteStart + MINUTE - 1 > ctx.timerService().currentWatermark()) {
+                    && minuteStart + MINUTE - 1 > eventTime(ctx)) {
                 ctx.timerService().registerEventTimeTimer(minuteStart + MINUTE - 1);
             }
         }
@@ -414,8 +413,11 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
 
     private ItemStats snapshot(ItemState st, String campaignId, String itemId, ReadOnlyContext ctx, boolean closed)
             throws Exception {
+        CampaignDefinition campaign = timeline(ctx).get(campaignId);
+        st.publishedBuyers = Math.max(st.publishedBuyers, Sketches.estimate(buyers.value()));
+        st.publishedUv = Math.max(st.publishedUv, Sketches.estimate(uv.value()));
         return new ItemStats(campaignId, itemId, st.gmvCents, st.refundedCents, st.orders, st.units,
-                Sketches.estimate(buyers.value()), Sketches.estimate(uv.value()), st.pv, st.carts,
-                st.stockKnown ? st.stock : null, ctx.timerService().currentWatermark(), closed);
+                st.publishedBuyers, st.publishedUv, st.pv, st.carts, st.stockKnown ? st.stock : null,
+                settings.publishedWatermark(eventTime(ctx), campaign.start(), campaign.end()), closed);
     }
 }

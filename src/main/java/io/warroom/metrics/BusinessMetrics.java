@@ -244,9 +244,6 @@ final class BusinessMetrics {
         void update(ItemStats stats) {
             latest = stats;
             long now = stats.watermark();
-            if (now == Long.MIN_VALUE) {
-                return;
-            }
             if (samples.isEmpty() || samples.peekLast()[0] < now) {
                 samples.addLast(new long[] {now, stats.units()});
             } else {

@@ -129,11 +129,7 @@ class CampaignStatsFunctionTest {
         push(orders(2).paid(MINUTE_5, 2000).buyers(1));
         assertThat(flush()).hasSize(1);
 
-        OperatorSubtaskState snapshot = harness.snapshot(1L, processingTime);
-        harness.close();
-        harness = KeyedHarness.restore(new CampaignStatsFunction(TestCampaigns.timeline(TestCampaigns.PACED),
-                SETTINGS), CampaignDelta::campaignId, snapshot);
-        harness.setProcessingTime(processingTime);
+        restoreFromSnapshot();
         // u2 was counted before the restore: the restored union must still hold it.
         push(traffic().clicks("app", MINUTE_6, 1, "u2").clicks("web", MINUTE_6, 1, "u3"));
         push(orders(1).paid(MINUTE_6, 500).buyers(2));
@@ -144,6 +140,52 @@ class CampaignStatsFunctionTest {
                 .channels(new ChannelStats("app", 2, 3), new ChannelStats("web", 1, 1))
                 .pacing(notYet(FIRST_CHECKPOINT, 25000, 3500), notYet(SECOND_CHECKPOINT, 50000, 3500),
                         notYet(THIRD_CHECKPOINT, 100000, 3500)));
+    }
+
+    @Test
+    void aShardWhoseBuyersEstimateFallsDoesNotTakeThePublishedBuyersDown() throws Exception {
+        push(orders(1).paid(MINUTE_5, 1000).buyers(5));
+        assertThat(flush()).singleElement().extracting(CampaignStats::buyers).isEqualTo(5L);
+
+        // A sketch's estimate of a growing set can dip where it changes estimators.
+        push(orders(1).paid(MINUTE_6, 1000).buyers(4));
+        assertThat(flush()).singleElement().extracting(CampaignStats::buyers).isEqualTo(5L);
+
+        push(orders(2).paid(MINUTE_6, 1000).buyers(2));
+        assertThat(flush()).singleElement().extracting(CampaignStats::buyers).isEqualTo(6L);
+    }
+
+    // --- restores: event time does not fall back
+
+    @Test
+    void statsAfterARestoreCarryTheEventTimeReachedBeforeIt() throws Exception {
+        push(traffic().clicks("app", MINUTE_5, 1, "u1"));
+        harness.processWatermark(MINUTE_6);
+        assertThat(flush()).singleElement().extracting(CampaignStats::watermark).isEqualTo(MINUTE_6);
+
+        restoreFromSnapshot();
+        // Watermarks start over after a restore; until the inputs move event time again, it stays where it was.
+        push(traffic().clicks("app", MINUTE_6, 1, "u2"));
+
+        assertThat(flush()).singleElement().extracting(CampaignStats::watermark).isEqualTo(MINUTE_6);
+    }
+
+    @Test
+    void aReleasedCampaignStaysReleasedAfterARestore() throws Exception {
+        push(traffic().clicks("app", MINUTE_5, 1, "u1"));
+        harness.processWatermark(CLEANUP);
+        assertThat(drainStats()).last().extracting(CampaignStats::closed).isEqualTo(true);
+
+        restoreFromSnapshot();
+        // In the campaign's window, and no watermark since the restore: only the saved event time knows it is over.
+        push(traffic().clicks("app", MINUTE_6, 1, "u2"));
+        push(orders(1).paid(MINUTE_6, 1000).buyers(1));
+        harness.processWatermark(MINUTE_6);
+
+        assertThat(flush()).isEmpty();
+        assertThat(KeyedHarness.keyedStateEntries(harness)).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
     // --- TARGET_SHORTFALL at pacing checkpoints
@@ -490,6 +532,15 @@ class CampaignStatsFunctionTest {
         push(delta.build());
     }
 
+    /** Snapshots the operator and starts a new one from the snapshot, as a restart from a checkpoint does. */
+    private void restoreFromSnapshot() throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(1L, processingTime);
+        harness.close();
+        harness = KeyedHarness.restore(new CampaignStatsFunction(TestCampaigns.timeline(TestCampaigns.PACED),
+                SETTINGS), CampaignDelta::campaignId, snapshot);
+        harness.setProcessingTime(processingTime);
+    }
+
     private void push(CampaignDelta delta) throws Exception {
         // Deltas carry no event time of their own; the stream record's timestamp is not read by the function.
         harness.processElement(delta, START);
@@ -674,7 +725,8 @@ class CampaignStatsFunctionTest {
     /** Expected campaign stats: zero, nothing evaluated and no watermark yet, unless said otherwise. */
     private static final class Expected {
         private long gmv, refunded, orders, units, buyers, uv, pv, carts;
-        private long watermark = Long.MIN_VALUE;
+        /** Before the first watermark, stats are complete up to just before the campaign's start. */
+        private long watermark = START - 1;
         private MinuteStats[] minutes = new MinuteStats[0];
         private ChannelStats[] channels = new ChannelStats[0];
         private PacingStatus[] pacing = {

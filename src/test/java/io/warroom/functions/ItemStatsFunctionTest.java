@@ -20,7 +20,9 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.datasketches.hll.HllSketch;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
@@ -560,6 +562,72 @@ class ItemStatsFunctionTest {
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
+    @Test
+    void aReleasedCampaignStaysReleasedAfterARestore() throws Exception {
+        push(clicks(SHIRT, T1, "u1"));
+        harness.processWatermark(CLEANUP);
+        assertThat(drainStats()).singleElement().extracting(ItemStats::closed).isEqualTo(true);
+
+        restoreFromSnapshot();
+        // In the campaign's window, and no watermark since the restore: only the saved event time knows it is over.
+        push(clicks(SHIRT, T2, "u2"));
+        push(paid("o1", SHIRT, T2, "u2", 1, 1999));
+        push(inventory(SHIRT, T2, 5));
+
+        assertThat(flush()).isEmpty();
+        assertThat(droppedAfterClose()).isEqualTo(3);
+        assertThat(KeyedHarness.keyedStateEntries(harness)).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void statsAfterARestoreCarryTheEventTimeReachedBeforeIt() throws Exception {
+        push(clicks(SHIRT, T1, "u1"));
+        harness.processWatermark(T2);
+        assertThat(flush()).singleElement().extracting(ItemStats::watermark).isEqualTo(T2);
+
+        restoreFromSnapshot();
+        push(clicks(SHIRT, T3, "u2"));
+
+        assertThat(flush()).singleElement().extracting(ItemStats::watermark).isEqualTo(T2);
+    }
+
+    @Test
+    void publishedUvNeverGoesDownWhenTheEstimateDips() throws Exception {
+        // Where the item's sketch turns from counting users to estimating them, one more user can lower the
+        // estimate; whether it does depends on the users' hashes, so look for a set of users where it does.
+        DippingAudience audience = DippingAudience.find(SETTINGS.itemSketchLgK());
+        assertThat(audience.estimateAfterNextUser()).as("the estimate dips").isLessThan(audience.highest());
+
+        push(clicks(SHIRT, T1, audience.userIds()));
+        assertThat(flush()).singleElement().extracting(ItemStats::uv).isEqualTo(audience.highest());
+        push(clicks(SHIRT, T2, audience.nextUserId()));
+
+        assertThat(flush()).singleElement().extracting(ItemStats::uv).isEqualTo(audience.highest());
+    }
+
+    /** Users whose sketch estimate is {@code highest}, and one more user who lowers it. */
+    private record DippingAudience(String[] userIds, String nextUserId, long highest, long estimateAfterNextUser) {
+        static DippingAudience find(int lgK) {
+            for (int attempt = 0; attempt < 100; attempt++) {
+                HllSketch sketch = Sketches.newSketch(lgK);
+                List<String> ids = new ArrayList<>();
+                long previous = 0;
+                for (int n = 0; n < 4 << lgK; n++) {
+                    String id = "a" + attempt + "-u" + n;
+                    sketch.update(Sketches.hash64(id));
+                    long estimate = Sketches.estimate(sketch);
+                    if (estimate < previous) {
+                        return new DippingAudience(ids.toArray(String[]::new), id, previous, estimate);
+                    }
+                    ids.add(id);
+                    previous = estimate;
+                }
+            }
+            throw new AssertionError("no dipping estimate in 100 audiences");
+        }
+    }
+
     // --- driving the harness
 
     /** Opens (or reopens) the function under test on a catalog of one campaign. */
@@ -570,6 +638,15 @@ class ItemStatsFunctionTest {
         function = new ItemStatsFunction(TestCampaigns.timeline(campaignYaml), SETTINGS);
         harness = KeyedHarness.open(function, ItemSignal::key);
         processingTime = 0;
+    }
+
+    /** Snapshots the operator and starts a new one from the snapshot, as a restart from a checkpoint does. */
+    private void restoreFromSnapshot() throws Exception {
+        OperatorSubtaskState snapshot = harness.snapshot(1L, processingTime);
+        harness.close();
+        function = new ItemStatsFunction(TestCampaigns.timeline(TestCampaigns.SHOP), SETTINGS);
+        harness = KeyedHarness.restore(function, ItemSignal::key, snapshot);
+        harness.setProcessingTime(processingTime);
     }
 
     private void push(ItemSignal signal) throws Exception {
@@ -678,7 +755,8 @@ class ItemStatsFunctionTest {
         private final String itemId;
         private long gmv, refunded, orders, units, buyers, uv, pv, carts;
         private Long stock;
-        private long watermark = Long.MIN_VALUE;
+        /** Before the first watermark, stats are complete up to just before the campaign's start. */
+        private long watermark = START - 1;
         private boolean closed;
 
         Expected(String itemId) {

@@ -651,6 +651,23 @@ class TrafficShardFunctionTest {
     }
 
     @Test
+    void aReleasedCampaignStaysReleasedAfterARestore() throws Exception {
+        push(click("e1", SHIRT, T1, "u1", "app"));
+        harness.processWatermark(CLEANUP);
+        drain();
+
+        restartFromSnapshot();
+        // In the campaign's window, and no watermark since the restore: only the saved event time knows it is over.
+        push(click("e2", SHIRT, T2, "u2", "app"));
+        push(cart("k1", SHIRT, T2, "u2"));
+
+        assertThat(afterStatsInterval().isEmpty()).isTrue();
+        assertThat(droppedAfterRelease()).isEqualTo(2);
+        assertThat(KeyedHarness.keyedStateEntries(harness)).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
     void releasingOneCampaignKeepsTheOtherCampaignsStateOnTheKey() throws Exception {
         open(SETTINGS, TestCampaigns.PACED, FLASH);
         push(click("e1", SHIRT, C1_ONLY, "u1", "app"));
