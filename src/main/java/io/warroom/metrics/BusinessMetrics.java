@@ -30,6 +30,10 @@ import org.apache.flink.metrics.MetricGroup;
  * The business gauges of the monitor, fed with its outputs. Gauges are read by the metrics reporter's thread, so
  * each value is computed when an update arrives and published through volatile fields.
  *
+ * <p>What the gauges show can be saved ({@link #view}) and shown again ({@link #restore}), so a job restored from a
+ * checkpoint shows the numbers of that checkpoint at once, not zeros until the next stats arrive (which, in a
+ * quiet spell, may take long).
+ *
  * <p>Label sets stay bounded: campaigns come from the campaign files and accepted campaign updates, channels from
  * the pipeline's bounded channel labels, alert types are a closed set, and items are watched only when they are
  * listed in the campaign file or among the top items by gmv, up to a cap per campaign. No user id ever reaches a
@@ -74,6 +78,30 @@ final class BusinessMetrics {
         }
     }
 
+    /**
+     * What the gauges show, as outputs that {@link #restore} turns back into the same gauges: each campaign's latest
+     * stats (with the recent minutes the per-minute gauges use), each watched item's latest stats, and each active
+     * alert. Items not watched are left out: they only rank items, and rank again as their stats come.
+     */
+    List<MonitorOutput> view() {
+        List<MonitorOutput> view = new ArrayList<>();
+        for (CampaignView campaign : campaigns.values()) {
+            campaign.saveTo(view);
+        }
+        return view;
+    }
+
+    /** Shows a saved {@link #view} again; items in it are watched whatever their rank. */
+    void restore(Iterable<MonitorOutput> view) {
+        for (MonitorOutput output : view) {
+            if (output.item() != null) {
+                view(output.item().campaignId()).restore(output.item());
+            } else {
+                accept(output);
+            }
+        }
+    }
+
     /** A campaign pushed while the job runs gets its gauges with its first output (its listed items unwatched). */
     private CampaignView view(String campaignId) {
         return campaigns.computeIfAbsent(campaignId, id -> new CampaignView(id, Set.of(), 0));
@@ -86,7 +114,8 @@ final class BusinessMetrics {
         private final Map<String, ItemView> items = new HashMap<>();
         private final Set<String> channels = new HashSet<>();
         private final Map<String, ChannelStats> channelValues = new ConcurrentHashMap<>();
-        private final Map<AlertType, Set<String>> activeAlerts = new EnumMap<>(AlertType.class);
+        /** Active alerts by type and subject (item, channel, or "" for the campaign). */
+        private final Map<AlertType, Map<String, AlertEvent>> activeAlerts = new EnumMap<>(AlertType.class);
         private final Map<AlertType, Integer> activeCounts = new ConcurrentHashMap<>();
         private volatile CampaignStats latest;
         private volatile MinuteStats lastCompleteMinute = new MinuteStats(0, 0, 0, 0);
@@ -112,7 +141,7 @@ final class BusinessMetrics {
             longGauge("pv_per_minute", () -> lastCompleteMinute.pv());
             longGauge("event_time", () -> latest == null ? 0 : Math.max(0, latest.watermark()));
             for (AlertType type : AlertType.values()) {
-                activeAlerts.put(type, new HashSet<>());
+                activeAlerts.put(type, new HashMap<>());
                 activeCounts.put(type, 0);
                 group.addGroup("alert_type", type.name())
                         .gauge("alerts_active", (Gauge<Integer>) () -> activeCounts.get(type));
@@ -160,16 +189,40 @@ final class BusinessMetrics {
         }
 
         void update(AlertEvent alert) {
-            String key = alert.itemId() == null ? "" : alert.itemId();
-            Set<String> active = activeAlerts.get(alert.type());
+            Map<String, AlertEvent> active = activeAlerts.get(alert.type());
             if (alert.state() == AlertEvent.State.FIRED) {
-                active.add(key);
+                active.put(alert.subject(), alert);
             } else {
-                active.remove(key);
+                active.remove(alert.subject());
             }
             activeCounts.put(alert.type(), active.size());
             if (alert.itemId() != null) {
                 item(alert.itemId()).alertActive.put(alert.type(), alert.state() == AlertEvent.State.FIRED);
+            }
+        }
+
+        void restore(ItemStats stats) {
+            ItemView item = item(stats.itemId());
+            item.update(stats);
+            watch(item);
+        }
+
+        void saveTo(List<MonitorOutput> view) {
+            CampaignStats stats = latest;
+            if (stats != null) {
+                view.add(MonitorOutput.of(new CampaignStats(stats.campaignId(), stats.gmvCents(),
+                        stats.refundedCents(), stats.orders(), stats.units(), stats.buyers(), stats.uv(), stats.pv(),
+                        stats.carts(), stats.watermark(), stats.gmvTargetCents(), stats.plannedGmvCents(),
+                        recentMinutes.values().toArray(new MinuteStats[0]), stats.channels(), stats.pacing(),
+                        stats.closed())));
+            }
+            for (ItemView item : items.values()) {
+                if (item.watched && item.latest != null) {
+                    view.add(MonitorOutput.of(item.latest));
+                }
+            }
+            for (Map<String, AlertEvent> active : activeAlerts.values()) {
+                active.values().forEach(alert -> view.add(MonitorOutput.of(alert)));
             }
         }
 

@@ -16,6 +16,7 @@ import io.warroom.model.MinuteStats;
 import io.warroom.model.MonitorOutput;
 import io.warroom.model.PacingStatus;
 import io.warroom.testkit.TestCampaigns;
+import java.util.List;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.testutils.MetricListener;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,6 +128,59 @@ class BusinessMetricsTest {
                 .map(Gauge::getValue).contains(1);
         assertThat(listener.getGauge(campaignPath("item", "listed", "alert_type", "STOCK_LOW", "item_alert_active")))
                 .map(Gauge::getValue).contains(0);
+    }
+
+    @Test
+    void aCampaignAlertAndItsChannelsAlertsOfOneTypeAreCountedApart() {
+        metrics.accept(MonitorOutput.of(AlertEvent.fired(AlertType.TRAFFIC_DROP, CAMPAIGN, null, START, "", "", "")));
+        metrics.accept(MonitorOutput.of(
+                AlertEvent.fired(AlertType.TRAFFIC_DROP, CAMPAIGN, null, "app", START, "", "", "")));
+        metrics.accept(MonitorOutput.of(
+                AlertEvent.fired(AlertType.TRAFFIC_DROP, CAMPAIGN, null, "web", START, "", "", "")));
+        assertThat(listener.getGauge(campaignPath("alert_type", "TRAFFIC_DROP", "alerts_active")))
+                .map(Gauge::getValue).contains(3);
+
+        metrics.accept(MonitorOutput.of(new AlertEvent(AlertEvent.idOf(CAMPAIGN, AlertType.TRAFFIC_DROP, null, "app",
+                START), AlertType.TRAFFIC_DROP, AlertEvent.State.RESOLVED, CAMPAIGN, null, "app", START, START + 1,
+                "", "", "")));
+
+        assertThat(listener.getGauge(campaignPath("alert_type", "TRAFFIC_DROP", "alerts_active")))
+                .map(Gauge::getValue).contains(2);
+    }
+
+    @Test
+    void aRestoredViewShowsWhatTheGaugesShowedBeforeWithoutNewStats() throws Exception {
+        metrics.accept(MonitorOutput.of(campaign(12_345, QUARTER_PAST - minutes(1),
+                new MinuteStats(QUARTER_PAST - minutes(1), 500, 2, 40))));
+        metrics.accept(MonitorOutput.of(campaign(12_445, QUARTER_PAST, new MinuteStats(QUARTER_PAST, 100, 1, 7))));
+        metrics.accept(MonitorOutput.of(item("listed", 7_000, 30, 70L, START)));
+        metrics.accept(MonitorOutput.of(item("listed", 9_000, 40, 60L, START + minutes(10))));
+        metrics.accept(MonitorOutput.of(item("hit", 5_000, 5, null, START)));
+        metrics.accept(MonitorOutput.of(AlertEvent.fired(AlertType.STOCK_LOW, CAMPAIGN, "listed", START, "", "", "")));
+        metrics.accept(MonitorOutput.of(AlertEvent.fired(AlertType.TARGET_SHORTFALL, CAMPAIGN, null, START, "", "",
+                "")));
+
+        List<MonitorOutput> saved = metrics.view();
+        listener = new MetricListener();
+        metrics = new BusinessMetrics(CampaignTimeline.of(TestCampaigns.catalog(YAML)), listener.getMetricGroup(), 2,
+                4, () -> wallClock);
+        metrics.restore(saved);
+
+        assertThat(campaignGauge("gmv_cents")).isEqualTo(12_445L);
+        assertThat(campaignGauge("uv")).isEqualTo(50L);
+        assertThat(campaignGauge("event_time")).isEqualTo(QUARTER_PAST);
+        assertThat(campaignGauge("gmv_per_minute_cents")).as("the last complete minute").isEqualTo(500L);
+        assertThat(itemGauge("listed", "item_gmv_cents")).isEqualTo(9_000L);
+        assertThat(itemGauge("listed", "item_stock_remaining")).isEqualTo(60.0);
+        assertThat(itemGauge("hit", "item_gmv_cents")).as("a top item stays watched").isEqualTo(5_000L);
+        assertThat(listener.getGauge(campaignPath("channel", "app", "channel_uv"))).map(Gauge::getValue)
+                .contains(30L);
+        assertThat(listener.getGauge(campaignPath("alert_type", "STOCK_LOW", "alerts_active")))
+                .map(Gauge::getValue).contains(1);
+        assertThat(listener.getGauge(campaignPath("alert_type", "TARGET_SHORTFALL", "alerts_active")))
+                .map(Gauge::getValue).contains(1);
+        assertThat(listener.getGauge(campaignPath("item", "listed", "alert_type", "STOCK_LOW", "item_alert_active")))
+                .map(Gauge::getValue).contains(1);
     }
 
     private Object campaignGauge(String name) {
