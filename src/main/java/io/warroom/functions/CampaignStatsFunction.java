@@ -86,10 +86,10 @@ public final class CampaignStatsFunction extends CampaignKeyedFunction<String, C
 
     @Override
     protected void process(CampaignDelta delta, ReadOnlyContext ctx, Collector<CampaignStats> out) throws Exception {
+        long now = eventTime(ctx);
         CampaignDefinition campaign = timeline(ctx).get(delta.campaignId());
-        campaign = timeline(ctx).inForce(campaign.campaignId(),
-                Math.max(campaign.start(), eventTime(ctx)));
-        if (eventTime(ctx) >= settings.releaseTime(campaign.end())) {
+        campaign = timeline(ctx).inForce(campaign.campaignId(), Math.max(campaign.start(), now));
+        if (now >= settings.releaseTime(campaign.end())) {
             return; // the campaign's final stats were emitted and its state released
         }
         CampaignState st = state.value();

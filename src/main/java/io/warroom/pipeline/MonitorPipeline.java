@@ -196,16 +196,13 @@ public final class MonitorPipeline {
     }
 
     /**
-     * A stream of fixed elements. Bounded inputs end with it; live, it stays open and idle once they are out, since
-     * a finished input would carry event time to its end (see {@link OnceThenIdleSource}).
+     * A stream of fixed elements, idle throughout. Bounded inputs end with it; live, it stays open once they are out,
+     * since a finished input would carry event time to its end (see {@link FixedInputSource}).
      */
     private static <T> DataStream<T> fixedInput(
             StreamExecutionEnvironment env, List<T> elements, TypeInformation<T> type, String name, boolean live) {
-        if (!live) {
-            return env.fromData(elements, type).name(name).setParallelism(1);
-        }
         String uid = name.toLowerCase(Locale.ROOT).replace(' ', '-');
-        return env.fromSource(new OnceThenIdleSource<>(elements, type), Watermarks.<T>alwaysIdle(), name, type)
+        return env.fromSource(new FixedInputSource<>(elements, type, live), Watermarks.<T>alwaysIdle(), name, type)
                 .uid(uid)
                 .setParallelism(1);
     }

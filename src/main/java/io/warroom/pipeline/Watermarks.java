@@ -23,7 +23,7 @@ public final class Watermarks {
 
     /**
      * Inputs that carry no event time: the control input (updates are looked up by the effective time they carry,
-     * not ordered by watermarks) and the fixed inputs opened at start ({@link OnceThenIdleSource}). They are always
+     * not ordered by watermarks) and the fixed inputs opened at start ({@link FixedInputSource}). They are always
      * idle and never hold back the event time of the data they join. Idle, not at the final watermark: an operator
      * leaves its idle inputs out of its watermark, so while every data input is idle (traffic stopped, no wall-clock
      * watermark) an input standing at {@code Long.MAX_VALUE} would carry event time to the end of time, evaluating

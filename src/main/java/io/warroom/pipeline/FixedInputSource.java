@@ -27,8 +27,8 @@ import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 
 /**
- * A live job's fixed input (the campaigns and items opened at start): emits its elements once, then stays open and
- * idle for the life of the job, never finished.
+ * A fixed input (the campaigns and items opened at start): emits its elements once, then, in a live job, stays open
+ * and idle for the life of the job, never finished; in a replay it ends with them.
  *
  * <p>A finished input stands at the end of time. Flink forwards a finished task's final watermark, and a task that
  * had finished before a checkpoint is restored as finished and emits that watermark again at once, past any operator
@@ -39,14 +39,17 @@ import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
  * <p>The position is checkpointed, so a restored job does not open its campaigns a second time. Parallelism 1: one
  * reader takes the single split.
  */
-final class OnceThenIdleSource<T> implements Source<T, OnceThenIdleSource.Position, Boolean> {
+final class FixedInputSource<T> implements Source<T, FixedInputSource.Position, Boolean> {
     private static final long serialVersionUID = 1L;
 
     private final TypeSerializer<T> serializer;
     private final byte[] elements;
     private final int count;
+    private final boolean live;
 
-    OnceThenIdleSource(List<T> elements, TypeInformation<T> type) {
+    /** @param live stay open once the elements are out (a live job), or end with them (a replay) */
+    FixedInputSource(List<T> elements, TypeInformation<T> type, boolean live) {
+        this.live = live;
         this.serializer = type.createSerializer(new SerializerConfigImpl());
         this.count = elements.size();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -70,7 +73,7 @@ final class OnceThenIdleSource<T> implements Source<T, OnceThenIdleSource.Positi
 
     @Override
     public Boundedness getBoundedness() {
-        return Boundedness.CONTINUOUS_UNBOUNDED;
+        return live ? Boundedness.CONTINUOUS_UNBOUNDED : Boundedness.BOUNDED;
     }
 
     @Override
@@ -102,7 +105,7 @@ final class OnceThenIdleSource<T> implements Source<T, OnceThenIdleSource.Positi
                 decoded.add(serializer.deserialize(in));
             }
         }
-        return new Reader<>(decoded);
+        return new Reader<>(decoded, live);
     }
 
     /** Hands the one split out once; a split coming back from a failed reader goes to the next reader. */
@@ -159,12 +162,14 @@ final class OnceThenIdleSource<T> implements Source<T, OnceThenIdleSource.Positi
 
     private static final class Reader<T> implements SourceReader<T, Position> {
         private final List<T> elements;
+        private final boolean live;
         private CompletableFuture<Void> available = new CompletableFuture<>();
         private boolean hasSplit;
         private int next;
 
-        Reader(List<T> elements) {
+        Reader(List<T> elements, boolean live) {
             this.elements = elements;
+            this.live = live;
         }
 
         @Override
@@ -177,6 +182,9 @@ final class OnceThenIdleSource<T> implements Source<T, OnceThenIdleSource.Positi
                 if (next < elements.size()) {
                     return InputStatus.MORE_AVAILABLE;
                 }
+            }
+            if (hasSplit && !live) {
+                return InputStatus.END_OF_INPUT;
             }
             // Nothing more, ever: wait on a future that only a (returned) split completes.
             if (available.isDone()) {
