@@ -21,7 +21,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -52,15 +51,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KafkaRestoreIT {
     private static final String PREFIX = "warroom-restore";
-    private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(2);
+    /** Long enough that the kill lands between a checkpoint's commit and the next checkpoint on a loaded machine. */
+    private static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(3);
     /** How long the second part of the sale takes to send: several checkpoints, with the kill among them. */
-    private static final Duration SECOND_PART_SPREAD = Duration.ofSeconds(16);
+    private static final Duration SECOND_PART_SPREAD = Duration.ofSeconds(20);
     private static final KafkaTopics TOPICS = KafkaTopics.defaults();
 
     @TempDir
     static Path dir;
 
     private static KafkaClusterTestKit kafka;
+    private static Admin admin;
     private static LiveSale sale;
     private static CommittedOutput output;
     private static WarroomProcess first;
@@ -76,6 +77,7 @@ class KafkaRestoreIT {
     static void crashAndRestore() throws Exception {
         kafka = LiveKafka.startBroker();
         LiveKafka.createTopics(kafka.bootstrapServers(), TOPICS, LiveSale.INPUT_PARTITIONS);
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
         long start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(60)).toEpochMilli();
         sale = LiveSale.generate(start, 20261111L);
         Path campaign = Files.writeString(dir.resolve("restore.yaml"), sale.campaignYaml());
@@ -128,6 +130,9 @@ class KafkaRestoreIT {
         }
         if (restored != null) {
             System.out.println("---- log of the restored job ----\n" + restored.log());
+        }
+        if (admin != null) {
+            admin.close();
         }
         LiveKafka.stop(null, output, kafka);
     }
@@ -226,7 +231,7 @@ class KafkaRestoreIT {
      * the job at once: before the next checkpoint completes, so that this one is the checkpoint retained.
      */
     private static void killRightAfterACommit(Path checkpoints, long before) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline && first.isAlive()) {
             Optional<Long> newest = newestCheckpoint(checkpoints).map(KafkaRestoreIT::checkpointId);
             if (newest.isPresent() && newest.get() > before + 1) {
@@ -270,19 +275,15 @@ class KafkaRestoreIT {
      */
     private static Map<String, TransactionDescription> transactionsOfCheckpoint(long checkpointId) throws Exception {
         Pattern name = Pattern.compile(Pattern.quote(PREFIX) + "-\\w+-\\d+-(\\d+)");
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        try (Admin admin = Admin.create(props)) {
-            List<String> ids = new ArrayList<>();
-            for (TransactionListing listing : admin.listTransactions().all().get(30, TimeUnit.SECONDS)) {
-                Matcher m = name.matcher(listing.transactionalId());
-                if (m.matches() && Long.parseLong(m.group(1)) == checkpointId) {
-                    ids.add(listing.transactionalId());
-                }
+        List<String> ids = new ArrayList<>();
+        for (TransactionListing listing : admin.listTransactions().all().get(30, TimeUnit.SECONDS)) {
+            Matcher m = name.matcher(listing.transactionalId());
+            if (m.matches() && Long.parseLong(m.group(1)) == checkpointId) {
+                ids.add(listing.transactionalId());
             }
-            return ids.isEmpty() ? Map.of()
-                    : new TreeMap<>(admin.describeTransactions(ids).all().get(30, TimeUnit.SECONDS));
         }
+        return ids.isEmpty() ? Map.of()
+                : new TreeMap<>(admin.describeTransactions(ids).all().get(30, TimeUnit.SECONDS));
     }
 
     private static void sendSlowly(List<Outgoing> outgoing) {
