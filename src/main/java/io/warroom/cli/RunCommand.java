@@ -11,6 +11,7 @@ import io.warroom.io.KafkaTopics;
 import io.warroom.metrics.PrometheusEndpoint;
 import io.warroom.pipeline.MonitorPipeline;
 import io.warroom.pipeline.MonitorSinks;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -19,6 +20,8 @@ import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +36,8 @@ import picocli.CommandLine.Spec;
             "Run it with java -jar for a local Flink, or submit the jar to a Flink cluster with 'flink run'."
         })
 final class RunCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
     @Spec
     CommandSpec spec;
 
@@ -78,8 +83,9 @@ final class RunCommand implements Callable<Integer> {
     String checkpointDir;
 
     @Option(names = "--restore", paramLabel = "CHECKPOINT",
-            description = "Start from this retained checkpoint or savepoint.")
-    String restorePath;
+            description = "Start from this retained checkpoint or savepoint (its folder), or from the newest complete "
+                    + "checkpoint under --checkpoint-dir with 'latest'.")
+    String restore;
 
     @Option(names = "--transactional-id-prefix", paramLabel = "PREFIX", defaultValue = "warroom",
             description = "Prefix of the Kafka transactional ids; unique per job on a cluster "
@@ -129,12 +135,17 @@ final class RunCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        RestorePoint restorePoint;
+        try {
+            restorePoint = RestorePoint.of(restore, checkpointDir);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 2;
+        }
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir);
         config.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        if (restorePath != null) {
-            config.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
-        }
+        restorePoint.path().ifPresent(path -> config.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toString()));
         try {
             KafkaAdmin.createCampaignConfigTopic(bootstrapServers, campaignConfigTopic);
         } catch (IllegalStateException e) {
@@ -154,6 +165,7 @@ final class RunCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("Monitoring %d campaign(s) from %s; stats to %s, alerts to %s.%n",
                 campaigns.all().size(), bootstrapServers, statsTopic, alertsTopic);
         spec.commandLine().getOut().flush();
+        LOG.info(restorePoint.describe());
         env.execute("warroom monitor");
         return 0;
     }

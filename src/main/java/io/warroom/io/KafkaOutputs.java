@@ -5,14 +5,18 @@ import io.warroom.pipeline.MonitorSinks;
 import io.warroom.pipeline.MonitorStreams;
 import io.warroom.serde.OutputJson;
 import java.time.Duration;
+import java.util.Properties;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
  * Live output, exactly once: stats to {@code campaign-stats} (keyed by campaign, or campaign and item, so the topic
  * can be compacted), alerts to {@code campaign-alerts} (keyed by alert id) and rejects to {@code rejected-events}.
- * Records become visible to {@code read_committed} consumers when the checkpoint that covers them completes.
+ * Records become visible to {@code read_committed} consumers when the checkpoint that covers them completes. On a
+ * restore, transactions the broker had already committed are recognized as such ({@link RestoreAwareKafkaSink}).
  */
 public final class KafkaOutputs implements MonitorSinks {
     private final String bootstrapServers;
@@ -65,14 +69,19 @@ public final class KafkaOutputs implements MonitorSinks {
                 .uid("sink-rejected");
     }
 
-    private KafkaSink<OutputRecord> sink(String topic, String purpose) {
-        return KafkaSink.<OutputRecord>builder()
-                .setBootstrapServers(bootstrapServers)
+    private Sink<OutputRecord> sink(String topic, String purpose) {
+        Properties client = new Properties();
+        client.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        KafkaSink<OutputRecord> sink = KafkaSink.<OutputRecord>builder()
+                .setKafkaProducerConfig(client)
                 .setRecordSerializer(new OutputRecordSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix + "-" + purpose)
                 .setProperty("transaction.timeout.ms", Long.toString(transactionTimeout.toMillis()))
                 .setProperty("enable.idempotence", "true")
                 .build();
+        // A restore re-commits the restored checkpoint's transactions; the plain sink's committer would report each
+        // one already committed before the crash as a fenced producer and likely data loss.
+        return new RestoreAwareKafkaSink<>(sink, client);
     }
 }

@@ -95,6 +95,16 @@ class WarroomCliIT {
     }
 
     @Test
+    void runRestoringTheLatestCheckpointWhereThereIsNoneIsRefusedInOneLine() {
+        String checkpoints = dir.resolve("checkpoints").toUri().toString();
+
+        assertThat(cli.run("run", "--campaign", "jobs", "--bootstrap-servers", "127.0.0.1:1",
+                "--checkpoint-dir", checkpoints, "--restore", "latest", "--metrics-port", "0")).isEqualTo(2);
+        assertThat(cli.err.toString()).isEqualTo("--restore latest: no complete checkpoint (a chk-N folder with a "
+                + "_metadata file) under " + checkpoints + System.lineSeparator());
+    }
+
+    @Test
     void runWithoutBrokersIsAUsageError() {
         assertThat(cli.run("run", "--campaign", "jobs")).isEqualTo(2);
         assertThat(cli.err.toString()).contains("--bootstrap-servers");

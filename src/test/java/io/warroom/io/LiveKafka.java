@@ -8,6 +8,7 @@ import io.warroom.testkit.FailingSources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,6 +24,7 @@ import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -67,7 +69,10 @@ final class LiveKafka {
         return cluster;
     }
 
-    /** The input and output topics with {@code partitions} partitions each, and the compacted campaign-config. */
+    /**
+     * The input and output topics with {@code partitions} partitions each, and the compacted campaign-config; returns
+     * once every partition's leader serves requests.
+     */
     static void createTopics(String bootstrapServers, KafkaTopics names, int partitions) throws Exception {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -80,6 +85,16 @@ final class LiveKafka {
             topics.add(new NewTopic(names.campaignConfig(), 1, (short) 1)
                     .configs(Map.of("cleanup.policy", "compact")));
             admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+            // Sends racing the new partitions' leader election can have a first batch refused (NOT_LEADER_OR_FOLLOWER)
+            // and a later one appended; the idempotent producer then retries the first with an out-of-order sequence
+            // until it times out. Listing offsets retries until each partition's leader answers.
+            Map<TopicPartition, OffsetSpec> partitionsToAsk = new HashMap<>();
+            for (NewTopic topic : topics) {
+                for (int p = 0; p < topic.numPartitions(); p++) {
+                    partitionsToAsk.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
+                }
+            }
+            admin.listOffsets(partitionsToAsk).all().get(60, TimeUnit.SECONDS);
         }
     }
 
