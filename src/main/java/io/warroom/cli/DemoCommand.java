@@ -16,12 +16,12 @@ import io.warroom.io.KafkaAdmin;
 import io.warroom.io.KafkaInputs;
 import io.warroom.io.KafkaOutputs;
 import io.warroom.io.KafkaTopics;
-import io.warroom.metrics.PrometheusEndpoint;
 import io.warroom.pipeline.MonitorPipeline;
 import io.warroom.pipeline.MonitorSinks;
 import io.warroom.serde.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Runs a simulated Double 11 through the monitor, all in this process: an embedded Kafka broker, the "
                     + "traffic generator in real time, the monitor on an embedded Flink, and a live view here.",
-            "Metrics are served for Prometheus on http://localhost:9249/metrics. Stop with Ctrl-C."
+            "Metrics are served for Prometheus on http://127.0.0.1:9249/metrics. Stop with Ctrl-C."
         })
 public final class DemoCommand implements Callable<Integer> {
     private static final int PARTITIONS = 2;
@@ -119,6 +119,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     AlertmanagerFlags alertmanager;
 
+    @Mixin
+    ListenerFlags listeners;
+
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -133,9 +136,13 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter screen = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Configuration config = new Configuration();
+        InetAddress bindAddress;
+        String urlHost;
         try {
-            PrometheusEndpoint.enable(config, metricsPort);
-        } catch (IllegalStateException e) {
+            bindAddress = listeners.address();
+            urlHost = listeners.urlHost();
+            listeners.applyTo(config, metricsPort);
+        } catch (OptionProblem | IllegalStateException e) {
             err.println(e.getMessage());
             return 2;
         }
@@ -147,12 +154,12 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }, "warroom-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
-        try (EmbeddedKafka kafka = bootstrapServers == null ? startKafka(err) : null) {
+        try (EmbeddedKafka kafka = bootstrapServers == null ? startKafka(bindAddress, err) : null) {
             if (bootstrapServers == null && kafka == null) {
                 return 2;
             }
             String brokers = kafka != null ? kafka.bootstrapServers() : bootstrapServers;
-            return runDemo(brokers, config, screen);
+            return runDemo(brokers, config, screen, urlHost);
         } finally {
             stopped.countDown();
             try {
@@ -163,16 +170,16 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private EmbeddedKafka startKafka(PrintWriter err) {
+    private EmbeddedKafka startKafka(InetAddress bindAddress, PrintWriter err) {
         try {
-            return EmbeddedKafka.start(kafkaPort);
+            return EmbeddedKafka.start(bindAddress, kafkaPort);
         } catch (IllegalStateException e) {
             err.println(e.getMessage());
             return null;
         }
     }
 
-    private int runDemo(String brokers, Configuration config, PrintWriter screen)
+    private int runDemo(String brokers, Configuration config, PrintWriter screen, String urlHost)
             throws Exception {
         KafkaTopics topics = KafkaTopics.defaults();
         KafkaAdmin.createTopics(brokers, List.of(topics.clicks(), topics.carts(), topics.orders(),
@@ -209,7 +216,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         screen.printf("warroom demo: a %s sale starting now at %s (campaign file %s)%n", readable(duration),
                 start, campaignFile);
-        screen.printf("Kafka: %s   Prometheus: http://localhost:%d/metrics   Stop with Ctrl-C.%n%n", brokers,
+        screen.printf("Kafka: %s   Prometheus: http://%s:%d/metrics   Stop with Ctrl-C.%n%n", brokers, urlHost,
                 metricsPort);
         screen.flush();
 

@@ -7,7 +7,6 @@ import io.warroom.config.MonitorOptions;
 import io.warroom.config.MonitorSettings;
 import io.warroom.io.FileInputs;
 import io.warroom.io.ReplaySinks;
-import io.warroom.metrics.PrometheusEndpoint;
 import io.warroom.pipeline.MonitorPipeline;
 import io.warroom.pipeline.MonitorSinks;
 import java.io.IOException;
@@ -66,6 +65,9 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Also serve the metrics in Prometheus format on this port while replaying (default: off).")
     Integer metricsPort;
 
+    @Mixin
+    ListenerFlags listeners;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -88,13 +90,11 @@ final class ReplayCommand implements Callable<Integer> {
                         + ".rejected.jsonl");
 
         Configuration config = monitor.configuration();
-        if (metricsPort != null) {
-            try {
-                PrometheusEndpoint.enable(config, metricsPort);
-            } catch (IllegalStateException e) {
-                err.println(e.getMessage());
-                return 2;
-            }
+        try {
+            listeners.applyTo(config, metricsPort);
+        } catch (OptionProblem | IllegalStateException e) {
+            err.println(e.getMessage());
+            return 2;
         }
         MonitorSettings settings = MonitorOptions.settings(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);

@@ -8,7 +8,6 @@ import io.warroom.io.KafkaInputs;
 import io.warroom.io.KafkaOutputs;
 import io.warroom.io.KafkaAdmin;
 import io.warroom.io.KafkaTopics;
-import io.warroom.metrics.PrometheusEndpoint;
 import io.warroom.pipeline.MonitorPipeline;
 import io.warroom.pipeline.MonitorSinks;
 import java.time.Duration;
@@ -105,6 +104,9 @@ final class RunCommand implements Callable<Integer> {
                     + "on a Flink cluster, configure metrics.reporter.* in Flink's configuration instead.")
     int metricsPort;
 
+    @Mixin
+    ListenerFlags listeners;
+
     @Override
     public Integer call() throws Exception {
         CampaignCatalog campaigns;
@@ -123,8 +125,8 @@ final class RunCommand implements Callable<Integer> {
         // there the port check would only trip over the JobManager's endpoint, in whose JVM this code runs.
         if (!FlinkDeployment.onCluster()) {
             try {
-                PrometheusEndpoint.enable(config, metricsPort);
-            } catch (IllegalStateException e) {
+                listeners.applyTo(config, metricsPort);
+            } catch (OptionProblem | IllegalStateException e) {
                 spec.commandLine().getErr().println(e.getMessage());
                 return 2;
             }
