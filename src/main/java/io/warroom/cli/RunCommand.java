@@ -4,6 +4,7 @@ import io.warroom.alerting.AlertmanagerOutput;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignConfigException;
 import io.warroom.config.MonitorOptions;
+import io.warroom.io.KafkaClientConfig;
 import io.warroom.io.KafkaInputs;
 import io.warroom.io.KafkaOutputs;
 import io.warroom.io.KafkaAdmin;
@@ -41,6 +42,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]",
             description = "Kafka brokers.")
     String bootstrapServers;
+
+    @Mixin
+    KafkaClientFlags kafkaClient;
 
     @Option(names = "--group-id", paramLabel = "GROUP", defaultValue = "warroom",
             description = "Consumer group (default: ${DEFAULT-VALUE}).")
@@ -109,6 +113,13 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        KafkaClientConfig kafka;
+        try {
+            kafka = kafkaClient.config();
+        } catch (OptionProblem e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 2;
+        }
         CampaignCatalog campaigns;
         try {
             campaigns = monitor.loadCampaigns();
@@ -138,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
             config.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
         }
         try {
-            KafkaAdmin.createCampaignConfigTopic(bootstrapServers, campaignConfigTopic);
+            KafkaAdmin.createCampaignConfigTopic(bootstrapServers, kafka, campaignConfigTopic);
         } catch (IllegalStateException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;
@@ -147,12 +158,13 @@ final class RunCommand implements Callable<Integer> {
         env.setParallelism(monitor.parallelism);
         env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
-        MonitorSinks sinks = new KafkaOutputs(bootstrapServers, topics, transactionalIdPrefix, transactionTimeout);
+        MonitorSinks sinks =
+                new KafkaOutputs(bootstrapServers, kafka, topics, transactionalIdPrefix, transactionTimeout);
         if (alertmanager.configured()) {
             sinks = sinks.andThen(new AlertmanagerOutput(alertmanager.urls, alertmanager.dashboardTemplate));
         }
         new MonitorPipeline(campaigns, MonitorOptions.settings(config)).assemble(env,
-                new KafkaInputs(bootstrapServers, groupId, topics), sinks);
+                new KafkaInputs(bootstrapServers, kafka, groupId, topics), sinks);
         spec.commandLine().getOut().printf("Monitoring %d campaign(s) from %s; stats to %s, alerts to %s.%n",
                 campaigns.all().size(), bootstrapServers, statsTopic, alertsTopic);
         spec.commandLine().getOut().flush();

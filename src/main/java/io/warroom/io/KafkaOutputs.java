@@ -7,6 +7,7 @@ import io.warroom.serde.OutputJson;
 import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -16,6 +17,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  */
 public final class KafkaOutputs implements MonitorSinks {
     private final String bootstrapServers;
+    private final KafkaClientConfig client;
     private final KafkaTopics topics;
     private final String transactionalIdPrefix;
     private final Duration transactionTimeout;
@@ -26,7 +28,14 @@ public final class KafkaOutputs implements MonitorSinks {
      */
     public KafkaOutputs(
             String bootstrapServers, KafkaTopics topics, String transactionalIdPrefix, Duration transactionTimeout) {
+        this(bootstrapServers, KafkaClientConfig.none(), topics, transactionalIdPrefix, transactionTimeout);
+    }
+
+    /** Sinks whose producers get the {@code client} settings (security, connection). */
+    public KafkaOutputs(String bootstrapServers, KafkaClientConfig client, KafkaTopics topics,
+            String transactionalIdPrefix, Duration transactionTimeout) {
         this.bootstrapServers = bootstrapServers;
+        this.client = client;
         this.topics = topics;
         this.transactionalIdPrefix = transactionalIdPrefix;
         this.transactionTimeout = transactionTimeout;
@@ -66,13 +75,14 @@ public final class KafkaOutputs implements MonitorSinks {
     }
 
     private KafkaSink<OutputRecord> sink(String topic, String purpose) {
-        return KafkaSink.<OutputRecord>builder()
+        KafkaSinkBuilder<OutputRecord> builder = KafkaSink.<OutputRecord>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setRecordSerializer(new OutputRecordSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix + "-" + purpose)
                 .setProperty("transaction.timeout.ms", Long.toString(transactionTimeout.toMillis()))
-                .setProperty("enable.idempotence", "true")
-                .build();
+                .setProperty("enable.idempotence", "true");
+        client.applyTo(builder::setProperty);
+        return builder.build();
     }
 }

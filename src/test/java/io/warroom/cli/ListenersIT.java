@@ -3,22 +3,17 @@ package io.warroom.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.warroom.demo.EmbeddedKafka;
 import io.warroom.io.KafkaAdmin;
 import io.warroom.io.KafkaTopics;
-import io.warroom.serde.Json;
 import io.warroom.testkit.Await;
 import io.warroom.testkit.CommandRun;
 import io.warroom.testkit.DemoRun;
+import io.warroom.testkit.FlinkRest;
 import io.warroom.testkit.ListeningSockets;
 import io.warroom.testkit.ListeningSockets.Listener;
 import io.warroom.testkit.Ports;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -68,14 +63,14 @@ class ListenersIT {
             assertLoopbackOnly(opened);
             // The metrics endpoint, the REST API, the blob server, the Kafka broker and its controller.
             assertThat(opened).extracting(Listener::port)
-                    .contains(metricsPort, rest.port, Integer.parseInt(kafka.group(1)));
+                    .contains(metricsPort, rest.port(), Integer.parseInt(kafka.group(1)));
             assertThat(opened).hasSizeGreaterThanOrEqualTo(5);
 
-            assertThat(rest.send("PATCH", "/jobs/" + rest.jobId + "?mode=cancel")).isEqualTo(403);
-            assertThat(rest.send("GET", "/jobs/" + rest.jobId + "/yarn-cancel")).isEqualTo(403);
-            assertThat(rest.send("PATCH", "/v1//JOBS/" + rest.jobId)).isEqualTo(403);
+            assertThat(rest.send("PATCH", "/jobs/" + rest.jobId() + "?mode=cancel")).isEqualTo(403);
+            assertThat(rest.send("GET", "/jobs/" + rest.jobId() + "/yarn-cancel")).isEqualTo(403);
+            assertThat(rest.send("PATCH", "/v1//JOBS/" + rest.jobId())).isEqualTo(403);
             assertThat(rest.send("DELETE", "/cluster")).isEqualTo(403);
-            assertThat(rest.send("GET", "/jobs/" + rest.jobId)).isEqualTo(200);
+            assertThat(rest.send("GET", "/jobs/" + rest.jobId())).isEqualTo(200);
             assertThat(rest.jobState()).isEqualTo("RUNNING");
         } finally {
             demo.stop();
@@ -99,18 +94,18 @@ class ListenersIT {
                 List<Listener> opened = ListeningSockets.opened(before, ListeningSockets.ofThisProcess());
 
                 assertLoopbackOnly(opened);
-                assertThat(opened).extracting(Listener::port).contains(metricsPort, rest.port);
+                assertThat(opened).extracting(Listener::port).contains(metricsPort, rest.port());
                 assertThat(opened).hasSizeGreaterThanOrEqualTo(3);
 
                 // Cancel is all --web-cancel opens.
                 assertThat(rest.send("DELETE", "/cluster")).isEqualTo(403);
-                assertThat(rest.send("POST", "/jobs/" + rest.jobId + "/savepoints")).isEqualTo(403);
-                assertThat(rest.send("PATCH", "/jobs/" + rest.jobId + "?mode=cancel")).isEqualTo(202);
+                assertThat(rest.send("POST", "/jobs/" + rest.jobId() + "/savepoints")).isEqualTo(403);
+                assertThat(rest.send("PATCH", "/jobs/" + rest.jobId() + "?mode=cancel")).isEqualTo(202);
                 assertThat(run.awaitExit(Duration.ofSeconds(60))).as("run ends when its job is cancelled")
                         .isNotNull();
             } finally {
                 if (run.running() && rest != null) {
-                    rest.send("PATCH", "/jobs/" + rest.jobId + "?mode=cancel");
+                    rest.send("PATCH", "/jobs/" + rest.jobId() + "?mode=cancel");
                     run.awaitExit(Duration.ofSeconds(60));
                 }
             }
@@ -166,73 +161,6 @@ class ListenersIT {
             }
             assertThat(viaLoopback).as("%s accepts on 127.0.0.1", listener).isTrue();
             assertThat(viaElsewhere).as("%s refuses on %s", listener, elsewhere.getHostAddress()).isFalse();
-        }
-    }
-
-    /** The embedded Flink's REST API, found among the listeners a command opened, and the job it runs. */
-    private static final class FlinkRest {
-        private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        final int port;
-        final String jobId;
-
-        private FlinkRest(int port, String jobId) {
-            this.port = port;
-            this.jobId = jobId;
-        }
-
-        /** Waits for a REST API among the new listeners that reports a running job; null if none does in time. */
-        static FlinkRest awaitRunningJob(Set<Listener> before, Duration timeout) throws InterruptedException {
-            FlinkRest[] found = {null};
-            Await.until(timeout, () -> {
-                for (Listener listener : ListeningSockets.opened(before, ListeningSockets.ofThisProcess())) {
-                    JsonNode jobs = get(listener.port(), "/jobs/overview");
-                    if (jobs != null) {
-                        for (JsonNode job : jobs.path("jobs")) {
-                            if (job.path("state").asText().equals("RUNNING")) {
-                                found[0] = new FlinkRest(listener.port(), job.path("jid").asText());
-                                return true;
-                            }
-                        }
-                    }
-                }
-                return false;
-            });
-            return found[0];
-        }
-
-        String jobState() {
-            JsonNode jobs = get(port, "/jobs/overview");
-            for (JsonNode job : jobs == null ? Json.object() : jobs.path("jobs")) {
-                if (job.path("jid").asText().equals(jobId)) {
-                    return job.path("state").asText();
-                }
-            }
-            return null;
-        }
-
-        int send(String method, String path) {
-            try {
-                return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .method(method, method.equals("GET") || method.equals("DELETE")
-                                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"))
-                        .header("Content-Type", "application/json")
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding())
-                        .statusCode();
-            } catch (Exception e) {
-                throw new AssertionError(method + " " + path, e);
-            }
-        }
-
-        private static JsonNode get(int port, String path) {
-            try {
-                HttpResponse<byte[]> response = HTTP.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                .timeout(Duration.ofSeconds(2)).build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
-                return response.statusCode() == 200 ? Json.readTree(response.body()) : null;
-            } catch (Exception e) {
-                return null; // not an HTTP server (the blob server, Kafka), or not up yet
-            }
         }
     }
 }
