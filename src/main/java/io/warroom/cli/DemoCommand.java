@@ -3,6 +3,7 @@ package io.warroom.cli;
 import io.warroom.alerting.AlertmanagerOutput;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignLoader;
+import io.warroom.config.DeadLetterPolicy;
 import io.warroom.config.MonitorOptions;
 import io.warroom.demo.EmbeddedKafka;
 import io.warroom.demo.LiveView;
@@ -134,6 +135,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     ListenerFlags listeners;
 
+    @Mixin
+    DeadLetterFlags deadLetterFlags;
+
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -151,8 +155,10 @@ public final class DemoCommand implements Callable<Integer> {
         InetAddress bindAddress;
         String urlHost;
         KafkaClientConfig kafkaConfig;
+        DeadLetterPolicy deadLetters;
         try {
             kafkaConfig = kafkaClient.config();
+            deadLetters = deadLetterFlags.policy();
             if (!kafkaConfig.isEmpty() && bootstrapServers == null) {
                 throw new OptionProblem("--kafka-config applies to the Kafka of --bootstrap-servers; the embedded "
                         + "broker takes plaintext clients on " + listeners.bindAddress + " only");
@@ -177,7 +183,7 @@ public final class DemoCommand implements Callable<Integer> {
                 return 2;
             }
             String brokers = kafka != null ? kafka.bootstrapServers() : bootstrapServers;
-            return runDemo(brokers, kafkaConfig, config, screen, urlHost);
+            return runDemo(brokers, kafkaConfig, deadLetters, config, screen, urlHost);
         } finally {
             stopped.countDown();
             try {
@@ -197,8 +203,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int runDemo(String brokers, KafkaClientConfig kafka, Configuration config, PrintWriter screen,
-            String urlHost) throws Exception {
+    private int runDemo(String brokers, KafkaClientConfig kafka, DeadLetterPolicy deadLetters, Configuration config,
+            PrintWriter screen, String urlHost) throws Exception {
         KafkaTopics topics = KafkaTopics.defaults();
         List<NewTopic> created = new ArrayList<>();
         for (String topic : List.of(topics.clicks(), topics.carts(), topics.orders(), topics.inventory(),
@@ -233,7 +239,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (alertmanager.configured()) {
             sinks = sinks.andThen(new AlertmanagerOutput(alertmanager.urls, alertmanager.dashboardTemplate));
         }
-        new MonitorPipeline(campaigns, MonitorOptions.settings(config)).assemble(env,
+        new MonitorPipeline(campaigns, MonitorOptions.settings(config)).deadLetters(deadLetters).assemble(env,
                 new KafkaInputs(brokers, kafka, "warroom-demo-" + start.toEpochSecond(), topics), sinks);
         JobClient job = env.executeAsync("warroom demo");
 

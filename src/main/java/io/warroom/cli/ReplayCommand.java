@@ -3,6 +3,7 @@ package io.warroom.cli;
 import io.warroom.alerting.AlertmanagerOutput;
 import io.warroom.config.CampaignTimeline;
 import io.warroom.config.CampaignConfigException;
+import io.warroom.config.DeadLetterPolicy;
 import io.warroom.config.MonitorOptions;
 import io.warroom.config.MonitorSettings;
 import io.warroom.io.FileInputs;
@@ -68,12 +69,22 @@ final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ListenerFlags listeners;
 
+    @Mixin
+    DeadLetterFlags deadLetterFlags;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CampaignTimeline campaigns;
         FileInputs inputs;
+        DeadLetterPolicy deadLetters;
+        try {
+            deadLetters = deadLetterFlags.policy();
+        } catch (OptionProblem e) {
+            err.println(e.getMessage());
+            return 2;
+        }
         try {
             campaigns = monitor.loadTimeline(campaignUpdates);
             inputs = FileInputs.inFolder(input);
@@ -112,7 +123,7 @@ final class ReplayCommand implements Callable<Integer> {
         } else if (alertmanager.configured()) {
             out.println("Not sending alerts to Alertmanager: add --deliver to page with a replay.");
         }
-        new MonitorPipeline(campaigns, settings).assemble(env, inputs, sinks);
+        new MonitorPipeline(campaigns, settings).deadLetters(deadLetters).assemble(env, inputs, sinks);
         env.execute("warroom replay");
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf("Report: %s%nRejected records: %s%nDone in %.1f s.%n", report, rejectedFile, seconds);

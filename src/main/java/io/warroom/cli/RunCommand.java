@@ -3,6 +3,7 @@ package io.warroom.cli;
 import io.warroom.alerting.AlertmanagerOutput;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignConfigException;
+import io.warroom.config.DeadLetterPolicy;
 import io.warroom.config.MonitorOptions;
 import io.warroom.io.KafkaClientConfig;
 import io.warroom.io.KafkaInputs;
@@ -111,11 +112,16 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ListenerFlags listeners;
 
+    @Mixin
+    DeadLetterFlags deadLetterFlags;
+
     @Override
     public Integer call() throws Exception {
         KafkaClientConfig kafka;
+        DeadLetterPolicy deadLetters;
         try {
             kafka = kafkaClient.config();
+            deadLetters = deadLetterFlags.policy();
         } catch (OptionProblem e) {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;
@@ -163,7 +169,7 @@ final class RunCommand implements Callable<Integer> {
         if (alertmanager.configured()) {
             sinks = sinks.andThen(new AlertmanagerOutput(alertmanager.urls, alertmanager.dashboardTemplate));
         }
-        new MonitorPipeline(campaigns, MonitorOptions.settings(config)).assemble(env,
+        new MonitorPipeline(campaigns, MonitorOptions.settings(config)).deadLetters(deadLetters).assemble(env,
                 new KafkaInputs(bootstrapServers, kafka, groupId, topics), sinks);
         spec.commandLine().getOut().printf("Monitoring %d campaign(s) from %s; stats to %s, alerts to %s.%n",
                 campaigns.all().size(), bootstrapServers, statsTopic, alertsTopic);
