@@ -169,7 +169,7 @@ public final class SecuredKafka implements AutoCloseable {
     }
 
     /** The grants of acls.txt: principal, operations, resource type, name, pattern type per line. */
-    private static List<AclBinding> grants(Path file) throws Exception {
+    public static List<AclBinding> grants(Path file) throws Exception {
         List<AclBinding> bindings = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
             String grant = line.strip();
