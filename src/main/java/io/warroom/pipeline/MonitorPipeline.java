@@ -46,7 +46,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@link #build}, so a replay of the same events gives the same results as live.
  *
  * <pre>
- * each source ─ InputSplitter (chained) ─┬─ rejected ───────────────────────────────────────────────► rejected
+ * each source ─ InputSplitter (chained) ─┬─ rejected ─ DeadLetterRedaction ─────────────────────────► rejected
  *                                        ├─ clicks, carts ─ keyBy event shard ─ TrafficShard ─┬─ item traffic
  *                                        │                                                    └─ campaign traffic
  *                                        └─ orders, inventory ─ InputRouter ─┬─ inventory ─► item signals
