@@ -56,9 +56,12 @@ class ListenersIT {
         try {
             FlinkRest rest = FlinkRest.awaitRunningJob(before, Duration.ofSeconds(120));
             assertThat(rest).as("the demo's job running; %s", demo.screen()).isNotNull();
-            List<Listener> opened = ListeningSockets.opened(before, ListeningSockets.ofThisProcess());
+            // The demo prints where its broker listens once it has submitted the job, which may be after it runs.
+            assertThat(Await.until(Duration.ofSeconds(30), () -> DEMO_KAFKA.matcher(demo.screen()).find()))
+                    .as(demo.screen()).isTrue();
             Matcher kafka = DEMO_KAFKA.matcher(demo.screen());
-            assertThat(kafka.find()).as(demo.screen()).isTrue();
+            assertThat(kafka.find()).isTrue();
+            List<Listener> opened = ListeningSockets.opened(before, ListeningSockets.ofThisProcess());
 
             assertLoopbackOnly(opened);
             // The metrics endpoint, the REST API, the blob server, the Kafka broker and its controller.
