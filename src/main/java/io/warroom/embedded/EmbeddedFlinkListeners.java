@@ -12,9 +12,10 @@ import org.apache.flink.configuration.WebOptions;
  *
  * <p>What a local environment opens, in Flink 2.2: the REST API ({@code rest.bind-address}; on a random port) and
  * the blob server ({@code jobmanager.bind-host}). Its RPC services are local (no socket) and a single TaskManager
- * exchanges data without a network server; their bind hosts ({@code taskmanager.bind-host},
- * {@code taskmanager.host}) are set too, so that a configuration that does start them keeps them on the same
- * address. The metrics endpoint is set up by {@link io.warroom.metrics.PrometheusEndpoint}.
+ * exchanges data without a network server; {@code taskmanager.bind-host} is set too, so that a configuration that
+ * does start them keeps them on the same address. ({@code taskmanager.host} is what a TaskManager announces to a
+ * JobManager across a network; there is none here.) The metrics endpoint is set up by
+ * {@link io.warroom.metrics.PrometheusEndpoint}.
  *
  * <p>The REST API is made read-only by {@link RestGuardFactory}: {@code web.cancel.enable} and
  * {@code web.submit.enable} are set as well, but they only change what a web UI shows.
@@ -32,9 +33,8 @@ public final class EmbeddedFlinkListeners {
         config.set(JobManagerOptions.BIND_HOST, host);
         config.set(TaskManagerOptions.BIND_HOST, host);
         if (!bindAddress.isAnyLocalAddress()) {
-            // Addresses the processes announce to each other and to REST clients; a wildcard is no address to call.
+            // The address REST clients are told to call; a wildcard is no address to call.
             config.set(RestOptions.ADDRESS, host);
-            config.set(TaskManagerOptions.HOST, host);
         }
         config.set(RestGuardFactory.ENABLED, true);
         config.set(RestGuardFactory.ALLOW_CANCEL, allowCancel);
