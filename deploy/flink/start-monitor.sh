@@ -25,5 +25,11 @@ if [ -n "$latest" ]; then
     restore=(--restore "file://$latest")
 fi
 
+# With docker-compose.sasl.yml, the monitor logs in to Kafka as WARROOM_KAFKA_USERNAME.
+kafka_config=()
+if [ -n "${WARROOM_KAFKA_USERNAME:-}" ]; then
+    kafka_config=(--kafka-config "$(bash /opt/warroom/sasl/client-config.sh)")
+fi
+
 exec /docker-entrypoint.sh standalone-job --job-classname io.warroom.cli.WarroomCli \
-    run --campaign "$campaigns" "${restore[@]}" "$@"
+    run --campaign "$campaigns" "${restore[@]}" "${kafka_config[@]}" "$@"

@@ -7,7 +7,9 @@ set -eu
 bootstrap="${KAFKA_BOOTSTRAP:-kafka:19092}"
 partitions="${KAFKA_PARTITIONS:-4}"
 replication="${KAFKA_REPLICATION_FACTOR:-1}"
-topics="/opt/kafka/bin/kafka-topics.sh --bootstrap-server $bootstrap"
+dead_letter_retention="${DEAD_LETTER_RETENTION_MS:-604800000}"
+# KAFKA_COMMAND_CONFIG: client settings for a Kafka that authenticates its clients (deploy/kafka/sasl/init.sh).
+topics="/opt/kafka/bin/kafka-topics.sh --bootstrap-server $bootstrap${KAFKA_COMMAND_CONFIG:+ --command-config $KAFKA_COMMAND_CONFIG}"
 
 tries=0
 until $topics --list >/dev/null 2>&1; do
@@ -19,10 +21,14 @@ until $topics --list >/dev/null 2>&1; do
     sleep 2
 done
 
-for topic in clicks carts orders inventory campaign-stats campaign-alerts rejected-events; do
+for topic in clicks carts orders inventory campaign-stats campaign-alerts; do
     $topics --create --if-not-exists --topic "$topic" --partitions "$partitions" \
         --replication-factor "$replication"
 done
+# Dead letters hold (redacted) rejected input: they expire. An existing topic keeps its settings; change them with
+# kafka-configs.sh --alter --entity-type topics --entity-name rejected-events --add-config retention.ms=...
+$topics --create --if-not-exists --topic rejected-events --partitions "$partitions" \
+    --replication-factor "$replication" --config retention.ms="$dead_letter_retention"
 # Campaign updates (`warroom campaign push`): one partition keeps them in order; compaction keeps every campaign's
 # latest definition for as long as the topic lives.
 $topics --create --if-not-exists --topic campaign-config --partitions 1 --replication-factor "$replication" \

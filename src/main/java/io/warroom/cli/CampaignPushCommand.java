@@ -6,6 +6,7 @@ import io.warroom.config.CampaignConfigException;
 import io.warroom.config.CampaignLoader;
 import io.warroom.config.CampaignVersion;
 import io.warroom.io.KafkaAdmin;
+import io.warroom.io.KafkaClientConfig;
 import io.warroom.serde.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,12 +16,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,6 +51,9 @@ final class CampaignPushCommand implements Callable<Integer> {
             description = "Kafka brokers.")
     String bootstrapServers;
 
+    @Mixin
+    KafkaClientFlags kafkaClient;
+
     @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "campaign-config",
             description = "Topic (default: ${DEFAULT-VALUE}); created compacted if missing.")
     String topic;
@@ -64,6 +70,13 @@ final class CampaignPushCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        KafkaClientConfig kafka;
+        try {
+            kafka = kafkaClient.config();
+        } catch (OptionProblem e) {
+            err.println(e.getMessage());
+            return 2;
+        }
         ObjectNode document;
         CampaignVersion version;
         try {
@@ -94,20 +107,24 @@ final class CampaignPushCommand implements Callable<Integer> {
             return 0;
         }
         try {
-            KafkaAdmin.createCampaignConfigTopic(bootstrapServers, topic);
+            KafkaAdmin.createCampaignConfigTopic(bootstrapServers, kafka, topic);
         } catch (IllegalStateException e) {
             err.println(e.getMessage());
             return 2;
         }
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = producer(kafka)) {
             RecordMetadata sent = producer.send(new ProducerRecord<>(topic, campaignId, json)).get();
             out.printf("Published %s, in force from %s, to %s/%d@%d.%n", campaignId,
                     Instant.ofEpochMilli(version.effectiveFrom()), sent.topic(), sent.partition(), sent.offset());
+        } catch (ExecutionException e) {
+            // Refused by the broker (an ACL, say): the reason is the message, the trace says nothing more.
+            err.println("Publishing to " + topic + " failed: " + e.getCause().getMessage());
+            return 1;
         }
         return 0;
     }
 
-    private KafkaProducer<String, String> producer() {
+    private KafkaProducer<String, String> producer(KafkaClientConfig kafka) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "warroom-campaign-push");
@@ -116,6 +133,7 @@ final class CampaignPushCommand implements Callable<Integer> {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        kafka.applyTo(props);
         return new KafkaProducer<>(props);
     }
 

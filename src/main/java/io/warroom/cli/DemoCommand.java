@@ -3,6 +3,7 @@ package io.warroom.cli;
 import io.warroom.alerting.AlertmanagerOutput;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignLoader;
+import io.warroom.config.DeadLetterPolicy;
 import io.warroom.config.MonitorOptions;
 import io.warroom.demo.EmbeddedKafka;
 import io.warroom.demo.LiveView;
@@ -13,21 +14,23 @@ import io.warroom.generator.ProgressReporter;
 import io.warroom.generator.SaleSettings;
 import io.warroom.generator.TrafficGenerator;
 import io.warroom.io.KafkaAdmin;
+import io.warroom.io.KafkaClientConfig;
 import io.warroom.io.KafkaInputs;
 import io.warroom.io.KafkaOutputs;
 import io.warroom.io.KafkaTopics;
-import io.warroom.metrics.PrometheusEndpoint;
 import io.warroom.pipeline.MonitorPipeline;
 import io.warroom.pipeline.MonitorSinks;
 import io.warroom.serde.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -40,6 +43,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
@@ -57,7 +61,7 @@ import picocli.CommandLine.Spec;
         description = {
             "Runs a simulated Double 11 through the monitor, all in this process: an embedded Kafka broker, the "
                     + "traffic generator in real time, the monitor on an embedded Flink, and a live view here.",
-            "Metrics are served for Prometheus on http://localhost:9249/metrics. Stop with Ctrl-C."
+            "Metrics are served for Prometheus on http://127.0.0.1:9249/metrics. Stop with Ctrl-C."
         })
 public final class DemoCommand implements Callable<Integer> {
     private static final int PARTITIONS = 2;
@@ -85,6 +89,9 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Use this Kafka instead of starting an embedded broker (topics are created if missing).")
     String bootstrapServers;
 
+    @Mixin
+    KafkaClientFlags kafkaClient;
+
     @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "0",
             description = "Port of the embedded broker (default: any free port).")
     int kafkaPort;
@@ -92,6 +99,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", paramLabel = "PORT", defaultValue = "9249",
             description = "Port of the Prometheus metrics endpoint (default: ${DEFAULT-VALUE}).")
     int metricsPort;
+
+    @Option(names = "--dead-letter-retention", paramLabel = "DURATION", defaultValue = "7d",
+            converter = DurationConverter.class,
+            description = "retention.ms of the rejected-events topic when the demo creates it (default: "
+                    + "${DEFAULT-VALUE}).")
+    Duration deadLetterRetention;
 
     @Option(names = "--refresh", paramLabel = "DURATION", defaultValue = "3s", converter = DurationConverter.class,
             description = "How often the live view is redrawn (default: ${DEFAULT-VALUE}).")
@@ -119,6 +132,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     AlertmanagerFlags alertmanager;
 
+    @Mixin
+    ListenerFlags listeners;
+
+    @Mixin
+    DeadLetterFlags deadLetterFlags;
+
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -133,9 +152,21 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter screen = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Configuration config = new Configuration();
+        InetAddress bindAddress;
+        String urlHost;
+        KafkaClientConfig kafkaConfig;
+        DeadLetterPolicy deadLetters;
         try {
-            PrometheusEndpoint.enable(config, metricsPort);
-        } catch (IllegalStateException e) {
+            kafkaConfig = kafkaClient.config();
+            deadLetters = deadLetterFlags.policy();
+            if (!kafkaConfig.isEmpty() && bootstrapServers == null) {
+                throw new OptionProblem("--kafka-config applies to the Kafka of --bootstrap-servers; the embedded "
+                        + "broker takes plaintext clients on " + listeners.bindAddress + " only");
+            }
+            bindAddress = listeners.address();
+            urlHost = listeners.urlHost();
+            listeners.applyTo(config, metricsPort);
+        } catch (OptionProblem | IllegalStateException e) {
             err.println(e.getMessage());
             return 2;
         }
@@ -147,12 +178,12 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }, "warroom-demo-shutdown");
         Runtime.getRuntime().addShutdownHook(onCtrlC);
-        try (EmbeddedKafka kafka = bootstrapServers == null ? startKafka(err) : null) {
+        try (EmbeddedKafka kafka = bootstrapServers == null ? startKafka(bindAddress, err) : null) {
             if (bootstrapServers == null && kafka == null) {
                 return 2;
             }
             String brokers = kafka != null ? kafka.bootstrapServers() : bootstrapServers;
-            return runDemo(brokers, config, screen);
+            return runDemo(brokers, kafkaConfig, deadLetters, config, screen, urlHost);
         } finally {
             stopped.countDown();
             try {
@@ -163,21 +194,26 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private EmbeddedKafka startKafka(PrintWriter err) {
+    private EmbeddedKafka startKafka(InetAddress bindAddress, PrintWriter err) {
         try {
-            return EmbeddedKafka.start(kafkaPort);
+            return EmbeddedKafka.start(bindAddress, kafkaPort);
         } catch (IllegalStateException e) {
             err.println(e.getMessage());
             return null;
         }
     }
 
-    private int runDemo(String brokers, Configuration config, PrintWriter screen)
-            throws Exception {
+    private int runDemo(String brokers, KafkaClientConfig kafka, DeadLetterPolicy deadLetters, Configuration config,
+            PrintWriter screen, String urlHost) throws Exception {
         KafkaTopics topics = KafkaTopics.defaults();
-        KafkaAdmin.createTopics(brokers, List.of(topics.clicks(), topics.carts(), topics.orders(),
-                topics.inventory(), topics.stats(), topics.alerts(), topics.rejected()), PARTITIONS);
-        KafkaAdmin.createCampaignConfigTopic(brokers, topics.campaignConfig());
+        List<NewTopic> created = new ArrayList<>();
+        for (String topic : List.of(topics.clicks(), topics.carts(), topics.orders(), topics.inventory(),
+                topics.stats(), topics.alerts())) {
+            created.add(KafkaAdmin.topic(topic, PARTITIONS));
+        }
+        created.add(KafkaAdmin.deadLetterTopic(topics.rejected(), PARTITIONS, deadLetterRetention));
+        created.add(KafkaAdmin.campaignConfigTopic(topics.campaignConfig()));
+        KafkaAdmin.createMissing(brokers, kafka, created);
 
         OffsetDateTime start = OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS);
         SaleSettings defaults = SaleSettings.defaults(seed);
@@ -199,24 +235,24 @@ public final class DemoCommand implements Callable<Integer> {
         env.enableCheckpointing(Duration.ofSeconds(2).toMillis(), CheckpointingMode.EXACTLY_ONCE);
         // A fresh prefix per run: transactions of an earlier demo on the same Kafka must not fence this one.
         String transactionalPrefix = "warroom-demo-" + UUID.randomUUID().toString().substring(0, 8);
-        MonitorSinks sinks = new KafkaOutputs(brokers, topics, transactionalPrefix, Duration.ofMinutes(5));
+        MonitorSinks sinks = new KafkaOutputs(brokers, kafka, topics, transactionalPrefix, Duration.ofMinutes(5));
         if (alertmanager.configured()) {
             sinks = sinks.andThen(new AlertmanagerOutput(alertmanager.urls, alertmanager.dashboardTemplate));
         }
-        new MonitorPipeline(campaigns, MonitorOptions.settings(config)).assemble(env,
-                new KafkaInputs(brokers, "warroom-demo-" + start.toEpochSecond(), topics), sinks);
+        new MonitorPipeline(campaigns, MonitorOptions.settings(config)).deadLetters(deadLetters).assemble(env,
+                new KafkaInputs(brokers, kafka, "warroom-demo-" + start.toEpochSecond(), topics), sinks);
         JobClient job = env.executeAsync("warroom demo");
 
         screen.printf("warroom demo: a %s sale starting now at %s (campaign file %s)%n", readable(duration),
                 start, campaignFile);
-        screen.printf("Kafka: %s   Prometheus: http://localhost:%d/metrics   Stop with Ctrl-C.%n%n", brokers,
+        screen.printf("Kafka: %s   Prometheus: http://%s:%d/metrics   Stop with Ctrl-C.%n%n", brokers, urlHost,
                 metricsPort);
         screen.flush();
 
-        GeneratorRun traffic = new GeneratorRun(generator, brokers, topics, sale);
+        GeneratorRun traffic = new GeneratorRun(generator, brokers, kafka, topics, sale);
         traffic.start();
         LiveView view = new LiveView(campaigns, 5);
-        try (KafkaConsumer<byte[], byte[]> results = resultsConsumer(brokers, topics)) {
+        try (KafkaConsumer<byte[], byte[]> results = resultsConsumer(brokers, kafka, topics)) {
             watch(view, results, topics, traffic, screen);
         } finally {
             traffic.interrupt();
@@ -268,7 +304,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static KafkaConsumer<byte[], byte[]> resultsConsumer(String brokers, KafkaTopics topics) {
+    private static KafkaConsumer<byte[], byte[]> resultsConsumer(String brokers, KafkaClientConfig kafka,
+            KafkaTopics topics) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "warroom-demo-view-" + UUID.randomUUID());
@@ -276,6 +313,7 @@ public final class DemoCommand implements Callable<Integer> {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        kafka.applyTo(props);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
         consumer.subscribe(List.of(topics.stats(), topics.alerts()));
         return consumer;
@@ -285,23 +323,26 @@ public final class DemoCommand implements Callable<Integer> {
     private final class GeneratorRun extends Thread {
         private final TrafficGenerator generator;
         private final String brokers;
+        private final KafkaClientConfig kafka;
         private final KafkaTopics topics;
         private final SaleSettings sale;
         volatile GenerationSummary summary;
         volatile Exception failure;
 
-        GeneratorRun(TrafficGenerator generator, String brokers, KafkaTopics topics, SaleSettings sale) {
+        GeneratorRun(TrafficGenerator generator, String brokers, KafkaClientConfig kafka, KafkaTopics topics,
+                SaleSettings sale) {
             super("warroom-demo-traffic");
             setDaemon(true);
             this.generator = generator;
             this.brokers = brokers;
+            this.kafka = kafka;
             this.topics = topics;
             this.sale = sale;
         }
 
         @Override
         public void run() {
-            try (KafkaSink sink = new KafkaSink(brokers, topics.topicByStream())) {
+            try (KafkaSink sink = new KafkaSink(brokers, kafka, topics.topicByStream())) {
                 summary = generator.run(sink, Pacer.atSpeed(speed, sale.startMillis()), ProgressReporter.silent());
             } catch (InterruptedException e) {
                 // Stopped by the user.

@@ -11,6 +11,7 @@ import io.warroom.generator.ProgressReporter;
 import io.warroom.generator.RecordSink;
 import io.warroom.generator.SaleSettings;
 import io.warroom.generator.TrafficGenerator;
+import io.warroom.io.KafkaClientConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -58,6 +60,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--gzip", description = "With --out: write .jsonl.gz files.")
     boolean gzip;
+
+    @Mixin
+    KafkaClientFlags kafkaClient;
 
     @Mixin
     InputTopicFlags inputTopics;
@@ -164,6 +169,13 @@ final class GenerateCommand implements Callable<Integer> {
         if (gzip && output.folder == null) {
             throw new ParameterException(spec.commandLine(), "--gzip applies to --out only");
         }
+        KafkaClientConfig kafka;
+        try {
+            kafka = kafkaClient.config();
+        } catch (OptionProblem e) {
+            err.println(e.getMessage());
+            return 2;
+        }
         SaleSettings settings = settings();
         Pacer pacer = pacer(settings);
         TrafficGenerator generator = new TrafficGenerator(settings, campaignId);
@@ -189,7 +201,7 @@ final class GenerateCommand implements Callable<Integer> {
         out.flush();
         long started = System.nanoTime();
         GenerationSummary summary;
-        try (RecordSink sink = openSink()) {
+        try (RecordSink sink = openSink(kafka)) {
             summary = generator.run(sink, pacer, progress);
         } catch (IOException e) {
             err.println("Output failed: " + e.getMessage());
@@ -228,10 +240,15 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private RecordSink openSink() throws IOException {
+    private RecordSink openSink(KafkaClientConfig kafka) throws IOException {
         if (output.folder != null) {
             return FolderSink.open(output.folder, gzip);
         }
-        return new KafkaSink(output.bootstrapServers, inputTopics.byStream());
+        try {
+            return new KafkaSink(output.bootstrapServers, kafka, inputTopics.byStream());
+        } catch (KafkaException e) {
+            throw new IOException("Kafka client settings refused: " + e.getMessage()
+                    + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"), e);
+        }
     }
 }

@@ -3,11 +3,11 @@ package io.warroom.cli;
 import io.warroom.alerting.AlertmanagerOutput;
 import io.warroom.config.CampaignTimeline;
 import io.warroom.config.CampaignConfigException;
+import io.warroom.config.DeadLetterPolicy;
 import io.warroom.config.MonitorOptions;
 import io.warroom.config.MonitorSettings;
 import io.warroom.io.FileInputs;
 import io.warroom.io.ReplaySinks;
-import io.warroom.metrics.PrometheusEndpoint;
 import io.warroom.pipeline.MonitorPipeline;
 import io.warroom.pipeline.MonitorSinks;
 import java.io.IOException;
@@ -66,12 +66,25 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Also serve the metrics in Prometheus format on this port while replaying (default: off).")
     Integer metricsPort;
 
+    @Mixin
+    ListenerFlags listeners;
+
+    @Mixin
+    DeadLetterFlags deadLetterFlags;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CampaignTimeline campaigns;
         FileInputs inputs;
+        DeadLetterPolicy deadLetters;
+        try {
+            deadLetters = deadLetterFlags.policy();
+        } catch (OptionProblem e) {
+            err.println(e.getMessage());
+            return 2;
+        }
         try {
             campaigns = monitor.loadTimeline(campaignUpdates);
             inputs = FileInputs.inFolder(input);
@@ -88,13 +101,11 @@ final class ReplayCommand implements Callable<Integer> {
                         + ".rejected.jsonl");
 
         Configuration config = monitor.configuration();
-        if (metricsPort != null) {
-            try {
-                PrometheusEndpoint.enable(config, metricsPort);
-            } catch (IllegalStateException e) {
-                err.println(e.getMessage());
-                return 2;
-            }
+        try {
+            listeners.applyTo(config, metricsPort);
+        } catch (OptionProblem | IllegalStateException e) {
+            err.println(e.getMessage());
+            return 2;
         }
         MonitorSettings settings = MonitorOptions.settings(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
@@ -112,7 +123,7 @@ final class ReplayCommand implements Callable<Integer> {
         } else if (alertmanager.configured()) {
             out.println("Not sending alerts to Alertmanager: add --deliver to page with a replay.");
         }
-        new MonitorPipeline(campaigns, settings).assemble(env, inputs, sinks);
+        new MonitorPipeline(campaigns, settings).deadLetters(deadLetters).assemble(env, inputs, sinks);
         env.execute("warroom replay");
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf("Report: %s%nRejected records: %s%nDone in %.1f s.%n", report, rejectedFile, seconds);

@@ -3,12 +3,13 @@ package io.warroom.cli;
 import io.warroom.alerting.AlertmanagerOutput;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignConfigException;
+import io.warroom.config.DeadLetterPolicy;
 import io.warroom.config.MonitorOptions;
+import io.warroom.io.KafkaClientConfig;
 import io.warroom.io.KafkaInputs;
 import io.warroom.io.KafkaOutputs;
 import io.warroom.io.KafkaAdmin;
 import io.warroom.io.KafkaTopics;
-import io.warroom.metrics.PrometheusEndpoint;
 import io.warroom.pipeline.MonitorPipeline;
 import io.warroom.pipeline.MonitorSinks;
 import java.io.UncheckedIOException;
@@ -47,6 +48,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT[,...]",
             description = "Kafka brokers.")
     String bootstrapServers;
+
+    @Mixin
+    KafkaClientFlags kafkaClient;
 
     @Option(names = "--group-id", paramLabel = "GROUP", defaultValue = "warroom",
             description = "Consumer group (default: ${DEFAULT-VALUE}).")
@@ -111,8 +115,23 @@ final class RunCommand implements Callable<Integer> {
                     + "on a Flink cluster, configure metrics.reporter.* in Flink's configuration instead.")
     int metricsPort;
 
+    @Mixin
+    ListenerFlags listeners;
+
+    @Mixin
+    DeadLetterFlags deadLetterFlags;
+
     @Override
     public Integer call() throws Exception {
+        KafkaClientConfig kafka;
+        DeadLetterPolicy deadLetters;
+        try {
+            kafka = kafkaClient.config();
+            deadLetters = deadLetterFlags.policy();
+        } catch (OptionProblem e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 2;
+        }
         CampaignCatalog campaigns;
         try {
             campaigns = monitor.loadCampaigns();
@@ -129,8 +148,8 @@ final class RunCommand implements Callable<Integer> {
         // there the port check would only trip over the JobManager's endpoint, in whose JVM this code runs.
         if (!FlinkDeployment.onCluster()) {
             try {
-                PrometheusEndpoint.enable(config, metricsPort);
-            } catch (IllegalStateException e) {
+                listeners.applyTo(config, metricsPort);
+            } catch (OptionProblem | IllegalStateException e) {
                 spec.commandLine().getErr().println(e.getMessage());
                 return 2;
             }
@@ -147,7 +166,7 @@ final class RunCommand implements Callable<Integer> {
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         restorePoint.path().ifPresent(path -> config.set(StateRecoveryOptions.SAVEPOINT_PATH, path.toString()));
         try {
-            KafkaAdmin.createCampaignConfigTopic(bootstrapServers, campaignConfigTopic);
+            KafkaAdmin.createCampaignConfigTopic(bootstrapServers, kafka, campaignConfigTopic);
         } catch (IllegalStateException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;
@@ -156,12 +175,13 @@ final class RunCommand implements Callable<Integer> {
         env.setParallelism(monitor.parallelism);
         env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
 
-        MonitorSinks sinks = new KafkaOutputs(bootstrapServers, topics, transactionalIdPrefix, transactionTimeout);
+        MonitorSinks sinks =
+                new KafkaOutputs(bootstrapServers, kafka, topics, transactionalIdPrefix, transactionTimeout);
         if (alertmanager.configured()) {
             sinks = sinks.andThen(new AlertmanagerOutput(alertmanager.urls, alertmanager.dashboardTemplate));
         }
-        new MonitorPipeline(campaigns, MonitorOptions.settings(config)).assemble(env,
-                new KafkaInputs(bootstrapServers, groupId, topics), sinks);
+        new MonitorPipeline(campaigns, MonitorOptions.settings(config)).deadLetters(deadLetters).assemble(env,
+                new KafkaInputs(bootstrapServers, kafka, groupId, topics), sinks);
         spec.commandLine().getOut().printf("Monitoring %d campaign(s) from %s; stats to %s, alerts to %s.%n",
                 campaigns.all().size(), bootstrapServers, statsTopic, alertsTopic);
         spec.commandLine().getOut().flush();

@@ -31,8 +31,10 @@ import org.apache.kafka.metadata.storage.Formatter;
  *
  * <p>Contract:
  * <ul>
- *   <li>{@link #start(int)} returns once the broker accepts clients on {@code 127.0.0.1} only. Its data lives in a
- *       fresh temporary directory, so every start is an empty cluster.</li>
+ *   <li>{@link #start(int)} returns once the broker accepts clients on {@code 127.0.0.1} only;
+ *       {@link #start(InetAddress, int)} on the given address instead (the wildcard address for every interface).
+ *       The controller listens on {@code 127.0.0.1} in either case: only the broker in this process talks to it.
+ *       Its data lives in a fresh temporary directory, so every start is an empty cluster.</li>
  *   <li>Single-node settings: internal topics (consumer offsets, transaction state, share-group state) have one
  *       replica and a minimum ISR of one, so transactions and {@code read_committed} consumers work, as the Flink
  *       Kafka sink's exactly-once mode needs; {@code transaction.max.timeout.ms} is one hour, which admits Flink's
@@ -61,12 +63,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final Path directory;
+    private final String advertisedHost;
     private final int port;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private EmbeddedKafka(KafkaRaftServer server, Path directory, int port) {
+    private EmbeddedKafka(KafkaRaftServer server, Path directory, String advertisedHost, int port) {
         this.server = server;
         this.directory = directory;
+        this.advertisedHost = advertisedHost;
         this.port = port;
     }
 
@@ -76,37 +80,48 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws IllegalStateException if the port is in use, or the broker did not start
      * @throws UncheckedIOException if the temporary directory cannot be made
      */
-    public static synchronized EmbeddedKafka start(int port) {
+    public static EmbeddedKafka start(int port) {
+        return start(loopback(), port);
+    }
+
+    /**
+     * Starts a broker listening for clients on {@code host:port}, or on a free port if {@code port} is 0. A wildcard
+     * {@code host} listens on every interface and advertises this machine's name.
+     *
+     * @throws IllegalStateException if the port is in use, or the broker did not start
+     * @throws UncheckedIOException if the temporary directory cannot be made
+     */
+    public static synchronized EmbeddedKafka start(InetAddress host, int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("Kafka port must be between 0 and 65535, not " + port);
         }
         if (port != 0) {
-            requireFree(port);
+            requireFree(host, port);
         }
         // The controller quorum is addressed by a fixed host:port, so its port (and the broker's, for port 0) is
         // picked here, free a moment before Kafka binds it. Should another program take it in between, try again.
         for (int attempt = 1; ; attempt++) {
-            int brokerPort = port != 0 ? port : freePort();
-            int controllerPort = freePort();
+            int brokerPort = port != 0 ? port : freePort(host);
+            int controllerPort = freePort(loopback());
             while (controllerPort == brokerPort) {
-                controllerPort = freePort();
+                controllerPort = freePort(loopback());
             }
             try {
-                return startOnce(brokerPort, controllerPort);
+                return startOnce(host, brokerPort, controllerPort);
             } catch (PortTakenException e) {
                 if (port != 0) {
-                    requireFree(port);
+                    requireFree(host, port);
                 }
                 if (attempt == START_ATTEMPTS) {
-                    throw new IllegalStateException("Kafka could not listen on " + HOST + ":" + brokerPort
-                            + " (clients) or " + HOST + ":" + controllerPort + " (controller): taken by another "
-                            + "program while the broker started, " + START_ATTEMPTS + " times", e);
+                    throw new IllegalStateException("Kafka could not listen on " + host.getHostAddress() + ":"
+                            + brokerPort + " (clients) or " + HOST + ":" + controllerPort + " (controller): taken by "
+                            + "another program while the broker started, " + START_ATTEMPTS + " times", e);
                 }
             }
         }
     }
 
-    private static EmbeddedKafka startOnce(int brokerPort, int controllerPort) {
+    private static EmbeddedKafka startOnce(InetAddress host, int brokerPort, int controllerPort) {
         Path directory;
         try {
             directory = Files.createTempDirectory("warroom-kafka-");
@@ -121,8 +136,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             Path logDir = directory.resolve("kraft-combined-logs");
             format(logDir);
-            server = new KafkaRaftServer(
-                    new KafkaConfig(brokerConfig(logDir, brokerPort, controllerPort), false), Time.SYSTEM);
+            server = new KafkaRaftServer(new KafkaConfig(
+                    brokerConfig(logDir, host, brokerPort, controllerPort), false), Time.SYSTEM);
             // Returns once the broker is registered with the controller and unfenced, i.e. serves clients.
             server.startup();
         } catch (RuntimeException | Error e) {
@@ -130,7 +145,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             deleteRecursively(directory);
             // The fault handler logs the cause but does not pass it on: a port still held after our broker has
             // stopped is what a bind failure looks like from here.
-            if (bindFailure(e) != null || !isFree(brokerPort) || !isFree(controllerPort)) {
+            if (bindFailure(e) != null || !isFree(host, brokerPort) || !isFree(loopback(), controllerPort)) {
                 throw new PortTakenException(e);
             }
             throw new IllegalStateException("The embedded Kafka broker did not start: " + e.getMessage(), e);
@@ -139,7 +154,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             Exit.resetHaltProcedure();
         }
 
-        return new EmbeddedKafka(server, directory, brokerPort);
+        return new EmbeddedKafka(server, directory, advertisedHost(host), brokerPort);
     }
 
     private static void failStartup(int status, String message) {
@@ -149,7 +164,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** {@code host:port} for clients' {@code bootstrap.servers}. */
     public String bootstrapServers() {
-        return HOST + ":" + port;
+        return advertisedHost + ":" + port;
     }
 
     /** The port clients connect to; the one asked for, or the one picked for port 0. */
@@ -180,16 +195,18 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> brokerConfig(Path logDir, int brokerPort, int controllerPort) {
+    private static Map<String, String> brokerConfig(Path logDir, InetAddress host, int brokerPort, int controllerPort) {
+        String listenHost = host.isAnyLocalAddress() ? "" : hostLiteral(host);
         return Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", String.valueOf(NODE_ID)),
                 Map.entry("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort),
                 Map.entry("controller.listener.names", CONTROLLER_LISTENER),
                 Map.entry("inter.broker.listener.name", BROKER_LISTENER),
-                Map.entry("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + ","
+                Map.entry("listeners", BROKER_LISTENER + "://" + listenHost + ":" + brokerPort + ","
                         + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort),
-                Map.entry("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort),
+                Map.entry("advertised.listeners",
+                        BROKER_LISTENER + "://" + advertisedHost(host) + ":" + brokerPort),
                 Map.entry("listener.security.protocol.map",
                         BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"),
                 Map.entry("log.dirs", logDir.toString()),
@@ -230,30 +247,47 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static boolean isFree(int port) {
+    private static boolean isFree(InetAddress host, int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(loopback(), port));
+            socket.bind(new InetSocketAddress(host, port));
             return true;
         } catch (IOException e) {
             return false;
         }
     }
 
-    private static void requireFree(int port) {
+    private static void requireFree(InetAddress host, int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(loopback(), port));
+            socket.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
-            throw new IllegalStateException("Port " + port + " on " + HOST + " is already in use (another Kafka, "
-                    + "or another warroom demo?); stop what holds it or choose another port", e);
+            throw new IllegalStateException("Port " + port + " on " + host.getHostAddress() + " is already in use "
+                    + "(another Kafka, or another warroom demo?); stop what holds it or choose another port", e);
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, loopback())) {
+    private static int freePort(InetAddress host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, host)) {
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new UncheckedIOException("No free port on " + HOST, e);
+            throw new UncheckedIOException("No free port on " + host.getHostAddress(), e);
         }
+    }
+
+    /** What clients are told to connect to: the bound address, or this machine's name for every interface. */
+    private static String advertisedHost(InetAddress host) {
+        if (!host.isAnyLocalAddress()) {
+            return hostLiteral(host);
+        }
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    private static String hostLiteral(InetAddress host) {
+        String literal = host.getHostAddress();
+        return literal.contains(":") ? "[" + literal + "]" : literal;
     }
 
     private static InetAddress loopback() {

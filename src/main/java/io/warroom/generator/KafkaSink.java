@@ -1,5 +1,6 @@
 package io.warroom.generator;
 
+import io.warroom.io.KafkaClientConfig;
 import io.warroom.model.StreamKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -23,6 +25,11 @@ public final class KafkaSink implements RecordSink {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     public KafkaSink(String bootstrapServers, Map<StreamKind, String> topics) {
+        this(bootstrapServers, KafkaClientConfig.none(), topics);
+    }
+
+    /** A sink whose producer gets the {@code client} settings (security, connection). */
+    public KafkaSink(String bootstrapServers, KafkaClientConfig client, Map<StreamKind, String> topics) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "warroom-generate");
@@ -31,6 +38,7 @@ public final class KafkaSink implements RecordSink {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 10);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        client.applyTo(props);
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.topics = new EnumMap<>(topics);
         for (StreamKind stream : StreamKind.values()) {
@@ -44,11 +52,16 @@ public final class KafkaSink implements RecordSink {
     public void write(StreamKind stream, String key, byte[] value) throws IOException {
         throwIfFailed();
         byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(topics.get(stream), keyBytes, value), (metadata, e) -> {
-            if (e != null) {
-                failure.compareAndSet(null, e);
-            }
-        });
+        try {
+            producer.send(new ProducerRecord<>(topics.get(stream), keyBytes, value), (metadata, e) -> {
+                if (e != null) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+        } catch (KafkaException e) {
+            // A send refused before it is queued (authentication failed, say) is as much a failed output.
+            throw new IOException("sending to Kafka failed: " + e.getMessage(), e);
+        }
     }
 
     @Override

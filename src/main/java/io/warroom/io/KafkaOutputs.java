@@ -20,6 +20,7 @@ import org.apache.kafka.clients.CommonClientConfigs;
  */
 public final class KafkaOutputs implements MonitorSinks {
     private final String bootstrapServers;
+    private final KafkaClientConfig client;
     private final KafkaTopics topics;
     private final String transactionalIdPrefix;
     private final Duration transactionTimeout;
@@ -30,7 +31,14 @@ public final class KafkaOutputs implements MonitorSinks {
      */
     public KafkaOutputs(
             String bootstrapServers, KafkaTopics topics, String transactionalIdPrefix, Duration transactionTimeout) {
+        this(bootstrapServers, KafkaClientConfig.none(), topics, transactionalIdPrefix, transactionTimeout);
+    }
+
+    /** Sinks whose producers get the {@code client} settings (security, connection). */
+    public KafkaOutputs(String bootstrapServers, KafkaClientConfig client, KafkaTopics topics,
+            String transactionalIdPrefix, Duration transactionTimeout) {
         this.bootstrapServers = bootstrapServers;
+        this.client = client;
         this.topics = topics;
         this.transactionalIdPrefix = transactionalIdPrefix;
         this.transactionTimeout = transactionTimeout;
@@ -70,10 +78,11 @@ public final class KafkaOutputs implements MonitorSinks {
     }
 
     private Sink<OutputRecord> sink(String topic, String purpose) {
-        Properties client = new Properties();
-        client.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties brokers = new Properties();
+        brokers.setProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties producer = client.applyTo(brokers);
         KafkaSink<OutputRecord> sink = KafkaSink.<OutputRecord>builder()
-                .setKafkaProducerConfig(client)
+                .setKafkaProducerConfig(producer)
                 .setRecordSerializer(new OutputRecordSerializer(topic))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(transactionalIdPrefix + "-" + purpose)
@@ -82,6 +91,6 @@ public final class KafkaOutputs implements MonitorSinks {
                 .build();
         // A restore re-commits the restored checkpoint's transactions; the plain sink's committer would report each
         // one already committed before the crash as a fenced producer and likely data loss.
-        return new RestoreAwareKafkaSink<>(sink, client);
+        return new RestoreAwareKafkaSink<>(sink, producer);
     }
 }

@@ -3,9 +3,11 @@ package io.warroom.pipeline;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.MonitorSettings;
 import io.warroom.config.CampaignTimeline;
+import io.warroom.config.DeadLetterPolicy;
 import io.warroom.functions.AudienceShardFunction;
 import io.warroom.functions.CampaignOpenings;
 import io.warroom.functions.CampaignStatsFunction;
+import io.warroom.functions.DeadLetterRedaction;
 import io.warroom.functions.InputRouter;
 import io.warroom.functions.InputSplitter;
 import io.warroom.functions.ItemStatsFunction;
@@ -44,7 +46,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@link #build}, so a replay of the same events gives the same results as live.
  *
  * <pre>
- * each source ─ InputSplitter (chained) ─┬─ rejected ───────────────────────────────────────────────► rejected
+ * each source ─ InputSplitter (chained) ─┬─ rejected ─ DeadLetterRedaction ─────────────────────────► rejected
  *                                        ├─ clicks, carts ─ keyBy event shard ─ TrafficShard ─┬─ item traffic
  *                                        │                                                    └─ campaign traffic
  *                                        └─ orders, inventory ─ InputRouter ─┬─ inventory ─► item signals
@@ -56,20 +58,35 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * </pre>
  *
  * Campaign updates from the control input are broadcast to every one of these operators, which keep them in
- * broadcast state on top of the campaigns the pipeline was built with ({@link CampaignTimeline}).
+ * broadcast state on top of the campaigns the pipeline was built with ({@link CampaignTimeline}). Dead letters of the
+ * input pass {@link DeadLetterRedaction} before they reach any sink.
  */
 public final class MonitorPipeline {
     private final CampaignTimeline campaigns;
     private final MonitorSettings settings;
+    private final DeadLetterPolicy deadLetters;
 
     public MonitorPipeline(CampaignCatalog campaigns, MonitorSettings settings) {
         this(CampaignTimeline.of(campaigns), settings);
     }
 
-    /** A pipeline over campaign files plus updates known in advance (a replay's update file). */
+    /**
+     * A pipeline over campaign files plus updates known in advance (a replay's update file). Its dead letters have
+     * their user ids hashed under a random key; {@link #deadLetters} says otherwise.
+     */
     public MonitorPipeline(CampaignTimeline campaigns, MonitorSettings settings) {
+        this(campaigns, settings, DeadLetterPolicy.randomKey());
+    }
+
+    private MonitorPipeline(CampaignTimeline campaigns, MonitorSettings settings, DeadLetterPolicy deadLetters) {
         this.campaigns = campaigns;
         this.settings = settings;
+        this.deadLetters = deadLetters;
+    }
+
+    /** The same pipeline, with dead-letter payloads kept as {@code policy} says. */
+    public MonitorPipeline deadLetters(DeadLetterPolicy policy) {
+        return new MonitorPipeline(campaigns, settings, policy);
     }
 
     /** Builds the pipeline and hands its outputs to the sinks. */
@@ -174,9 +191,14 @@ public final class MonitorPipeline {
 
         DataStream<AlertEvent> alerts = itemStats.getSideOutput(ItemStatsFunction.ALERTS)
                 .union(campaignStats.getSideOutput(CampaignStatsFunction.ALERTS));
-        MonitorStreams streams =
-                new MonitorStreams(itemStats, campaignStats, alerts,
-                        rejectedInput.union(routed.getSideOutput(InputRouter.REJECTED)));
+        // Before any sink, so that every output of dead letters, Kafka or file, gets the same redacted records. Only
+        // input records carry user ids; a refused campaign update is ops' own campaign file, kept as published.
+        DataStream<RejectedRecord> rejected = rejectedInput
+                .map(new DeadLetterRedaction(deadLetters))
+                .name("Redact dead letters")
+                .uid("redact-dead-letters")
+                .union(routed.getSideOutput(InputRouter.REJECTED));
+        MonitorStreams streams = new MonitorStreams(itemStats, campaignStats, alerts, rejected);
         streams.merged(false)
                 .sinkTo(new BusinessMetricsSink(campaigns, settings.topItems(), settings.maxItemSeries()))
                 .setParallelism(1)

@@ -49,6 +49,23 @@ public final class Json {
             .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
             .build();
 
+    /**
+     * Reads dead-letter payloads, only to find the user ids in them ({@link PayloadRedactor}): it streams, never builds
+     * a tree, and reads further than the event contract allows (deeper nesting, longer strings, duplicate keys), so
+     * that a record refused for breaking a limit is still redacted to its end; its own limits only cut a payload
+     * short, at a point past which nothing is kept.
+     */
+    private static final JsonFactory DEAD_LETTERS = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(1000)
+                    .maxStringLength(1024 * 1024)
+                    .maxNumberLength(1000)
+                    .maxNameLength(64 * 1024)
+                    .build())
+            .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .disable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS)
+            .build();
+
     private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
                     .streamReadConstraints(CONSTRAINTS)
                     .build())
@@ -76,6 +93,14 @@ public final class Json {
      */
     public static JsonParser parser(byte[] bytes) throws IOException {
         return MAPPER.createParser(bytes);
+    }
+
+    /**
+     * A streaming parser over a dead-letter payload as text, with the looser limits of a reader that only looks for
+     * user ids; the caller closes it. Offsets it reports are char offsets into {@code text}.
+     */
+    public static JsonParser deadLetterParser(String text) throws IOException {
+        return DEAD_LETTERS.createParser(text);
     }
 
     /** Parses a YAML document (campaign files) with the same limits and exact decimals. */

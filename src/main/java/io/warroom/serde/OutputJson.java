@@ -139,6 +139,12 @@ public final class OutputJson {
         if (r.payloadBase64() != null) {
             n.put("payload_base64", r.payloadBase64());
         }
+        if (r.redaction() != null) {
+            n.put("payload_redaction", r.redaction().code());
+        }
+        if (r.payloadHmac() != null) {
+            n.put("payload_hmac", r.payloadHmac());
+        }
         return n;
     }
 

@@ -8,6 +8,7 @@ import io.warroom.io.KafkaTopics;
 import io.warroom.metrics.PrometheusEndpoint;
 import io.warroom.testkit.Await;
 import io.warroom.testkit.Ports;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +41,7 @@ class RunOnClusterIT {
         int reporterPort = Ports.free();
         Configuration clusterConfig = new Configuration();
         // As metrics.reporter.prom.* in the cluster's config.yaml.
-        PrometheusEndpoint.enable(clusterConfig, reporterPort);
+        PrometheusEndpoint.enable(clusterConfig, InetAddress.getLoopbackAddress(), reporterPort);
         MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
                 .setConfiguration(clusterConfig).setNumTaskManagers(1).setNumSlotsPerTaskManager(4).build());
         cluster.start();

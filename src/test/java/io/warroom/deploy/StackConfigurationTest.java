@@ -98,6 +98,68 @@ class StackConfigurationTest {
         assertThat(Path.of("dashboards/war-room.json")).exists();
     }
 
+    /** Nothing of the stack is reachable from another machine unless someone publishes it on purpose. */
+    @Test
+    void everyPublishedPortIsBoundToLoopback() {
+        for (String file : List.of("docker-compose.yml", "docker-compose.sasl.yml")) {
+            for (Map.Entry<String, JsonNode> service : yaml(file).path("services").properties()) {
+                for (JsonNode port : service.getValue().path("ports")) {
+                    assertThat(port.isTextual()).as("%s %s: the short form, which names the host address", file,
+                            service.getKey()).isTrue();
+                    assertThat(port.asText()).as("%s %s", file, service.getKey())
+                            .matches("127\\.0\\.0\\.1:\\d+:\\d+");
+                }
+            }
+        }
+        assertThat(services.path("kafka").path("ports").toString()).contains("127.0.0.1:9092:9092");
+        assertThat(services.path("grafana").path("ports").toString()).contains("127.0.0.1:3000:3000");
+    }
+
+    /** A password with a default is a password everyone knows: compose must refuse to start without one. */
+    @Test
+    void noPasswordHasADefault() throws IOException {
+        assertThat(services.path("grafana").path("environment").path("GF_SECURITY_ADMIN_PASSWORD").asText())
+                .startsWith("${GRAFANA_ADMIN_PASSWORD:?");
+        Pattern passwordReference = Pattern.compile("\\$\\{(\\w*PASSWORD\\w*)(:?[-?+]?)");
+        for (String file : List.of("docker-compose.yml", "docker-compose.sasl.yml")) {
+            Matcher reference = passwordReference.matcher(Files.readString(Path.of(file)));
+            int found = 0;
+            while (reference.find()) {
+                found++;
+                assertThat(reference.group(2)).as("%s: ${%s...}", file, reference.group(1)).isEqualTo(":?");
+            }
+            assertThat(found).as(file).isPositive();
+        }
+        assertThat(Files.readString(Path.of("docker-compose.sasl.yml")))
+                .contains("${KAFKA_ADMIN_PASSWORD:?", "${KAFKA_MONITOR_PASSWORD:?", "${KAFKA_INGEST_PASSWORD:?",
+                        "${KAFKA_OPS_PASSWORD:?");
+    }
+
+    @Test
+    void grafanaLetsAnonymousScreensOnlyWatch() {
+        JsonNode grafana = services.path("grafana").path("environment");
+        assertThat(grafana.path("GF_AUTH_ANONYMOUS_ORG_ROLE").asText()).isEqualTo("Viewer");
+        assertThat(grafana.path("GF_USERS_VIEWERS_CAN_EDIT").asText()).isEqualTo("false");
+        assertThat(grafana.path("GF_USERS_ALLOW_SIGN_UP").asText()).isEqualTo("false");
+    }
+
+    /** Neither Prometheus nor Flink's web UI lets a visitor stop or change what runs. */
+    @Test
+    void prometheusAndFlinkTakeNoCommandsFromTheWeb() {
+        assertThat(services.path("prometheus").path("command").toString())
+                .doesNotContain("--web.enable-lifecycle").doesNotContain("--web.enable-admin-api");
+        String flink = compose.path("x-flink").path("environment").path("FLINK_PROPERTIES").asText();
+        assertThat(flink).contains("web.cancel.enable: false", "web.submit.enable: false");
+    }
+
+    @Test
+    void deadLettersExpireWhenKafkaInitCreatesTheirTopic() throws IOException {
+        String script = Files.readString(Path.of("deploy/kafka/create-topics.sh"));
+        assertThat(script).containsPattern("--topic rejected-events [^\\n]*\\\\\n[^\\n]*--config retention\\.ms=");
+        assertThat(services.path("kafka-init").path("environment").path("DEAD_LETTER_RETENTION_MS").asText())
+                .isEqualTo("${DEAD_LETTER_RETENTION_MS:-604800000}");
+    }
+
     /** The names containers reach each other by: service names and their hostnames. */
     private Set<String> hostnames() {
         Set<String> names = new HashSet<>();

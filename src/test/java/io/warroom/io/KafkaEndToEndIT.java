@@ -18,11 +18,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
@@ -162,18 +166,58 @@ class KafkaEndToEndIT {
         assertThat(resolved).extracting(a -> a.path("id").asText()).doesNotHaveDuplicates();
     }
 
+    /**
+     * Each malformed record once, with its user ids replaced by their HMAC under the monitor's key and a keyed hash
+     * of the record as it was sent (both computed here with the JDK); a payload that is not JSON to its end is kept
+     * only up to where it stops being JSON.
+     */
     @Test
-    void malformedRecordsAreDeadLetteredExactlyOnce() {
+    void malformedRecordsAreDeadLetteredExactlyOnceWithoutUserIds() {
         List<Map<String, String>> expected = new ArrayList<>();
         for (Outgoing o : sale.malformed()) {
-            expected.add(Map.of("stream", o.topic(), "reason", o.rejectReason(), "payload", o.value()));
+            expected.add(Map.of("stream", o.topic(), "reason", o.rejectReason(),
+                    "payload_hmac", hmac(o.value()), "redacted", withUserIdsHashed(o.value())));
         }
-        List<Map<String, String>> actual = output.rejected.stream()
-                .map(r -> Map.of("stream", r.path("stream").asText(), "reason", r.path("reason").asText(),
-                        "payload", r.path("payload").asText()))
-                .collect(Collectors.toList());
+        List<Map<String, String>> actual = new ArrayList<>();
+        for (JsonNode r : output.rejected) {
+            String payload = r.path("payload").asText();
+            String redaction = r.path("payload_redaction").asText();
+            Map<String, String> match = expected.stream()
+                    .filter(e -> e.get("payload_hmac").equals(r.path("payload_hmac").asText()))
+                    .findFirst().orElseThrow(() -> new AssertionError("no record sent hashes as " + r));
+            if (redaction.equals("user_ids")) {
+                assertThat(payload).isEqualTo(match.get("redacted"));
+            } else {
+                assertThat(redaction).isEqualTo("cut");
+                assertThat(match.get("redacted")).startsWith(payload);
+            }
+            assertThat(r.has("payload_base64")).isFalse();
+            actual.add(Map.of("stream", r.path("stream").asText(), "reason", r.path("reason").asText(),
+                    "payload_hmac", r.path("payload_hmac").asText(), "redacted", match.get("redacted")));
+        }
         assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(output.rejected).extracting(r -> r.path("origin").asText()).doesNotHaveDuplicates();
+        assertThat(output.rejected).extracting(JsonNode::toString).noneMatch(r -> r.contains("\"u-1\""));
+    }
+
+    private static String withUserIdsHashed(String payload) {
+        Matcher userId = Pattern.compile("\"user_id\":\"([^\"]*)\"").matcher(payload);
+        StringBuilder replaced = new StringBuilder();
+        while (userId.find()) {
+            userId.appendReplacement(replaced,
+                    Matcher.quoteReplacement("\"user_id\":\"hmac-sha256:" + hmac(userId.group(1)) + "\""));
+        }
+        return userId.appendTail(replaced).toString();
+    }
+
+    private static String hmac(String text) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(LiveKafka.DEAD_LETTER_KEY, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** Reads output until {@code condition} holds, {@code timeout} passes or the job has ended. */

@@ -2,6 +2,7 @@ package io.warroom.io;
 
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignLoader;
+import io.warroom.config.DeadLetterPolicy;
 import io.warroom.config.MonitorOptions;
 import io.warroom.pipeline.MonitorPipeline;
 import io.warroom.testkit.FailingSources;
@@ -44,6 +45,9 @@ import org.apache.kafka.common.test.TestKitNodes;
  * Kafka out, exactly-once checkpoints) with an {@link io.warroom.testkit.InjectedFailure} behind the Kafka source.
  */
 final class LiveKafka {
+    /** The key the monitor hashes dead letters' user ids under, so that tests can compute the hashes themselves. */
+    static final byte[] DEAD_LETTER_KEY = "live kafka tests' dead-letter key".getBytes(StandardCharsets.US_ASCII);
+
     private LiveKafka() {}
 
     static KafkaClusterTestKit startBroker() throws Exception {
@@ -180,7 +184,9 @@ final class LiveKafka {
 
         CampaignCatalog campaigns = new CampaignCatalog(List.of(
                 CampaignLoader.parse(campaignFile, campaignYaml.getBytes(StandardCharsets.UTF_8))));
-        new MonitorPipeline(campaigns, MonitorOptions.settings(config)).assemble(env,
+        new MonitorPipeline(campaigns, MonitorOptions.settings(config))
+                .deadLetters(DeadLetterPolicy.redacting(DEAD_LETTER_KEY, "the test key"))
+                .assemble(env,
                 new FailingSources(new KafkaInputs(bootstrapServers, groupId, topics)),
                 new KafkaOutputs(bootstrapServers, topics, groupId, Duration.ofMinutes(1)));
         return env.executeAsync(groupId);

@@ -29,6 +29,11 @@ public final class DemoRun implements AutoCloseable {
     public static DemoRun start(String brokers, String... options) {
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", brokers));
         args.addAll(List.of(options));
+        return startWith(args);
+    }
+
+    /** Starts {@code demo OPTIONS...}, with its own embedded broker unless the options name one. */
+    public static DemoRun startWith(List<String> args) {
         DemoRun run = new DemoRun(args);
         run.thread.start();
         return run;
