@@ -70,7 +70,7 @@ final class FaultSoak implements AutoCloseable {
         static Settings fromSystemProperties() {
             int minutes = Integer.getInteger("warroom.soak.minutes", 10);
             int faults = Integer.getInteger("warroom.soak.faults", 4);
-            long sendSeconds = Long.getLong("warroom.soak.send-seconds", Math.max(60L, 20L * faults));
+            long sendSeconds = Long.getLong("warroom.soak.send-seconds", Math.max(60L, 15L * faults));
             return new Settings(Long.getLong("warroom.soak.seed", 11L), minutes, faults,
                     Duration.ofSeconds(sendSeconds),
                     Double.parseDouble(System.getProperty("warroom.soak.peak-rate", "60")));
@@ -145,23 +145,34 @@ final class FaultSoak implements AutoCloseable {
         startJob(null);
         sender = new SteadySender(kafka.bootstrapServers(), sale.records, TOPICS.topicByStream(),
                 settings.sendTime());
+        List<Fault> faults = schedule.faults();
+        sender.holdAt(faults.isEmpty() ? Long.MAX_VALUE : faults.get(0).atRecord());
         sender.start();
         log("sending", "the sale starts");
 
-        for (Fault fault : schedule.faults()) {
+        for (int i = 0; i < faults.size(); i++) {
+            Fault fault = faults.get(i);
+            long nextFault = i + 1 < faults.size() ? faults.get(i + 1).atRecord() : Long.MAX_VALUE;
             await(settings.sendTime().multipliedBy(3).plus(PATIENCE),
                     "the feed to reach record " + fault.atRecord(), () -> sender.sent() >= fault.atRecord());
             switch (fault.kind()) {
                 case KILL -> {
-                    holdFeedUntilCheckpointed();
+                    awaitCheckpointBeforeKill();
+                    sender.holdAt(nextFault);
                     killAndRestore();
                 }
                 case KILL_THEN_QUIET -> {
-                    holdFeedUntilCheckpointed();
+                    // The feed stays held through the restore and the quiet spell.
+                    awaitCheckpointBeforeKill();
                     killAndRestore();
                     quietSpell();
+                    sender.holdAt(nextFault);
+                    log("quiet-over", "the feed resumes");
                 }
-                case BROKER_BOUNCE -> bounceBroker();
+                case BROKER_BOUNCE -> {
+                    sender.holdAt(nextFault);
+                    bounceBroker();
+                }
             }
             faultsDone++;
         }
@@ -213,18 +224,16 @@ final class FaultSoak implements AutoCloseable {
 
     /**
      * A kill needs a checkpoint of the running job to restore. A restored job can take longer to get there than the
-     * feed takes to reach the next fault; then the feed waits, so the fault still lands at its place in the sale.
+     * feed takes to reach the next fault; the feed then waits at the fault's record, so the fault lands there.
      */
-    private void holdFeedUntilCheckpointed() throws Exception {
+    private void awaitCheckpointBeforeKill() {
         if (newestCheckpointId() > jobStartCheckpoint) {
             return;
         }
-        sender.pause();
         log("feed-held", String.format("at record %,d until job #%d completes a checkpoint", sender.sent(),
                 jobStarts));
         await(PATIENCE, "job #" + jobStarts + " to complete a checkpoint before it is killed",
                 () -> newestCheckpointId() > jobStartCheckpoint);
-        sender.resume();
     }
 
     private void killAndRestore() throws Exception {
@@ -245,8 +254,10 @@ final class FaultSoak implements AutoCloseable {
         startJob(newest);
     }
 
+    /** The feed is held; the restored job catches up, then gets no input at all for {@link #QUIET}. */
     private void quietSpell() throws Exception {
-        sender.pause();
+        await(PATIENCE, "the feed to stand still", sender::parked);
+        sender.flush();
         long handedOver = sender.sent();
         await(PATIENCE, "restored job #" + jobStarts + " to complete a checkpoint",
                 () -> newestCheckpointId() > jobStartCheckpoint);
@@ -255,8 +266,6 @@ final class FaultSoak implements AutoCloseable {
         log("quiet", String.format("no input for %ds from now (feed stopped at record %,d, event time %s)",
                 QUIET.toSeconds(), handedOver, Instant.ofEpochMilli(sender.eventTime())));
         pollFor(QUIET);
-        sender.resume();
-        log("quiet-over", "the feed resumes");
     }
 
     private void bounceBroker() throws Exception {

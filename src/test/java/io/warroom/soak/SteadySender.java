@@ -18,9 +18,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Sends the sale's records to the input topics in their order, at a steady rate, on its own thread, as the upstream
- * feeds do while the monitor is killed, restored or cut off from its broker. It can be paused (a quiet spell), and
- * rides out a broker restart: the producer is idempotent, so its retries neither drop nor double a record, and
- * records wait in its buffer until the broker is back.
+ * feeds do while the monitor is killed, restored or cut off from its broker. It can be held at a record (where a
+ * fault is due, or for a quiet spell), and rides out a broker restart: the producer is idempotent, so its retries
+ * neither drop nor double a record, and records wait in its buffer until the broker is back.
  */
 final class SteadySender implements AutoCloseable {
     /** If sending fell this far behind its schedule (a full buffer, a slow machine), it does not burst to catch up. */
@@ -36,7 +36,8 @@ final class SteadySender implements AutoCloseable {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private volatile long lastEventTime = Long.MIN_VALUE;
     private final Object lock = new Object();
-    private boolean pauseRequested;
+    /** The feed sends no record at this index or past it until the barrier moves. */
+    private long barrier = Long.MAX_VALUE;
     private boolean parked;
     private volatile boolean done;
 
@@ -71,12 +72,13 @@ final class SteadySender implements AutoCloseable {
     private void sendAll() {
         long next = System.nanoTime();
         try {
-            for (Outgoing o : records) {
+            for (int index = 0; index < records.size(); index++) {
+                Outgoing o = records.get(index);
                 synchronized (lock) {
-                    if (pauseRequested) {
+                    if (index >= barrier) {
                         parked = true;
                         lock.notifyAll();
-                        while (pauseRequested) {
+                        while (index >= barrier) {
                             lock.wait();
                         }
                         parked = false;
@@ -121,21 +123,26 @@ final class SteadySender implements AutoCloseable {
         producer.send(record).get(5, TimeUnit.MINUTES);
     }
 
-    /** Stops sending; returns once the sender has stopped and everything it handed over is acknowledged. */
-    void pause() throws InterruptedException {
-        synchronized (lock) {
-            pauseRequested = true;
-            while (!parked && !done) {
-                lock.wait();
-            }
-        }
+    /** Returns once every record handed over so far is acknowledged by the broker. */
+    void flush() {
         producer.flush();
     }
 
-    void resume() {
+    /**
+     * Lets the feed run up to record {@code index} (excluded) and no further, so that a fault scheduled there
+     * happens there, however long the faults before it took. {@code Long.MAX_VALUE} lets it run to the end.
+     */
+    void holdAt(long index) {
         synchronized (lock) {
-            pauseRequested = false;
+            barrier = index;
             lock.notifyAll();
+        }
+    }
+
+    /** Whether the feed stands still: at its barrier, or done. */
+    boolean parked() {
+        synchronized (lock) {
+            return parked || done;
         }
     }
 
