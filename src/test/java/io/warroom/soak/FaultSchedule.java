@@ -7,8 +7,8 @@ import java.util.Random;
 
 /**
  * When the soak hurts the job, as positions in the sale (records sent), drawn from a seed so that a failing run can
- * be repeated. Every schedule of three or more faults holds each kind at least once; the rest are drawn, kills most
- * often. Faults are spread over the middle of the sale, one slot each with a random place inside its slot, so none
+ * be repeated. Every schedule of three or more faults holds each kind at least once, and from four on a kill follows
+ * a quiet spell; the rest are drawn, kills most often. Faults are spread over the middle of the sale, one slot each with a random place inside its slot, so none
  * lands before the job is up or after the sale is over.
  */
 record FaultSchedule(List<Fault> faults) {
@@ -32,6 +32,9 @@ record FaultSchedule(List<Fault> faults) {
         }
         kinds = new ArrayList<>(kinds.subList(0, count));
         Collections.shuffle(kinds, random);
+        if (count >= 4) {
+            restoreAfterQuiet(kinds);
+        }
         List<Fault> faults = new ArrayList<>();
         double from = 0.05;
         double width = 0.85 / Math.max(1, count);
@@ -40,6 +43,22 @@ record FaultSchedule(List<Fault> faults) {
             faults.add(new Fault(kinds.get(i), (long) (at * records)));
         }
         return new FaultSchedule(List.copyOf(faults));
+    }
+
+    /**
+     * A restore from a checkpoint taken after a quiet spell is its own case (whatever the spell did to event time is
+     * in that checkpoint), so a schedule with room for it has a kill after its first quiet spell: if none follows,
+     * the quiet spell trades places with the first kill before it.
+     */
+    private static void restoreAfterQuiet(List<Kind> kinds) {
+        int quiet = kinds.indexOf(Kind.KILL_THEN_QUIET);
+        if (kinds.subList(quiet + 1, kinds.size()).contains(Kind.KILL)) {
+            return;
+        }
+        int kill = kinds.indexOf(Kind.KILL);
+        if (kill >= 0) {
+            Collections.swap(kinds, quiet, kill);
+        }
     }
 
     long count(Kind kind) {

@@ -319,8 +319,21 @@ final class FaultSoak implements AutoCloseable {
         // Anything committed late, a duplicate above all, gets some checkpoints' time to show.
         pollFor(CHECKPOINT_INTERVAL.multipliedBy(5));
         jobExitCode = job.exitCode();
+        dumpOutputs();
         log("done", String.format("%,d stats, %,d alerts, %,d dead letters committed", stats().size(),
                 output.of(TOPICS.alerts()).size(), output.of(TOPICS.rejected()).size()));
+    }
+
+    /** What the consumer saw, one file per topic beside the logs, for a look after a failure. */
+    private void dumpOutputs() throws IOException {
+        for (String topic : List.of(TOPICS.stats(), TOPICS.alerts(), TOPICS.rejected())) {
+            StringBuilder lines = new StringBuilder();
+            for (Committed c : output.of(topic)) {
+                lines.append(c.partition()).append('\t').append(c.offset()).append('\t').append(c.value())
+                        .append('\n');
+            }
+            Files.writeString(runDir.resolve(topic + ".tsv"), lines, StandardCharsets.UTF_8);
+        }
     }
 
     List<Committed> stats() {
