@@ -18,6 +18,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -285,7 +286,7 @@ class FaultSoakIT {
         Map<String, List<String>> examples = new TreeMap<>();
         // A key at MIN before any real watermark is a job that has not seen one yet; at MIN after one, event time
         // went back to the beginning (a restore that forgot it). Told apart, a reader sees which it is.
-        Set<String> keysWithRealWatermark = new java.util.HashSet<>();
+        Set<String> keysWithRealWatermark = new HashSet<>();
         for (Committed c : soak.stats()) {
             long watermark = c.json().path("watermark").asLong();
             String key = key(c.json());

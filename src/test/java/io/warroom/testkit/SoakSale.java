@@ -23,11 +23,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -113,7 +117,7 @@ public final class SoakSale {
      * that exactly {@code huge} of them, spread at random, are 5 MiB strings.
      */
     private static List<Outgoing> withPoison(List<Outgoing> valid, double rate, int huge, Random random) {
-        PoisonRecord[] small = java.util.Arrays.stream(PoisonRecord.values())
+        PoisonRecord[] small = Arrays.stream(PoisonRecord.values())
                 .filter(p -> p != PoisonRecord.HUGE_STRING)
                 .toArray(PoisonRecord[]::new);
         double perValid = rate / (1 - rate);
@@ -125,7 +129,7 @@ public final class SoakSale {
         }
         List<Integer> hugeSlots = new ArrayList<>(poisonBefore);
         Collections.shuffle(hugeSlots, random);
-        java.util.Set<Integer> hugeAt = new java.util.HashSet<>(hugeSlots.subList(0, Math.min(huge, hugeSlots.size())));
+        Set<Integer> hugeAt = new HashSet<>(hugeSlots.subList(0, Math.min(huge, hugeSlots.size())));
         List<Outgoing> all = new ArrayList<>(valid.size() + poisonBefore.size());
         int next = 0;
         for (int i = 0; i < valid.size(); i++) {
@@ -200,7 +204,7 @@ public final class SoakSale {
                             price.movePointRight(2).longValueExact()));
                 }
                 orders.add(new OrderEvent(n.get("order_id").asText(), ts, n.get("user_id").asText(),
-                        OrderStatus.valueOf(n.get("status").asText().toUpperCase(java.util.Locale.ROOT)),
+                        OrderStatus.valueOf(n.get("status").asText().toUpperCase(Locale.ROOT)),
                         lines.toArray(OrderLine[]::new)));
             }
         }
