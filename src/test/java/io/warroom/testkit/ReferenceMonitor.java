@@ -95,14 +95,20 @@ public final class ReferenceMonitor {
     private record StockChange(long ts, int rank, String id, long quantity) {}
 
     public static Expected compute(SaleScenario sale, CampaignCatalog catalog) {
+        return compute(sale.clicks, sale.carts, sale.orders, sale.inventory, catalog);
+    }
+
+    /** The same over any valid events, in the order they were sent (a re-sent event may appear twice). */
+    public static Expected compute(List<ClickEvent> clickEvents, List<CartEvent> cartEvents,
+            List<OrderEvent> orderEvents, List<InventoryEvent> inventory, CampaignCatalog catalog) {
         Map<String, CampaignResult> results = new TreeMap<>();
         List<Alert> alerts = new ArrayList<>();
         Map<String, ClickEvent> clicks = new LinkedHashMap<>();
-        sale.clicks.forEach(c -> clicks.putIfAbsent(c.eventId(), c));
+        clickEvents.forEach(c -> clicks.putIfAbsent(c.eventId(), c));
         Map<String, CartEvent> carts = new LinkedHashMap<>();
-        sale.carts.forEach(c -> carts.putIfAbsent(c.eventId(), c));
+        cartEvents.forEach(c -> carts.putIfAbsent(c.eventId(), c));
         Map<String, Map<OrderStatus, OrderEvent>> orders = new LinkedHashMap<>();
-        sale.orders.forEach(o -> orders.computeIfAbsent(o.orderId(), k -> new LinkedHashMap<>())
+        orderEvents.forEach(o -> orders.computeIfAbsent(o.orderId(), k -> new LinkedHashMap<>())
                 .putIfAbsent(o.status(), o));
 
         for (CampaignDefinition c : catalog.all()) {
@@ -140,7 +146,7 @@ public final class ReferenceMonitor {
                     r.item(e.itemId()).carts++;
                 }
             }
-            for (InventoryEvent e : sale.inventory) {
+            for (InventoryEvent e : inventory) {
                 if (c.contains(e.ts())) {
                     r.item(e.itemId());
                     stock.computeIfAbsent(e.itemId(), k -> new ArrayList<>())
