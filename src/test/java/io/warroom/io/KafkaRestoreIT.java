@@ -8,8 +8,7 @@ import io.warroom.io.LiveSale.Outgoing;
 import io.warroom.io.LiveSale.Phase;
 import io.warroom.io.LiveSale.Totals;
 import io.warroom.testkit.WarroomProcess;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.warroom.testkit.WarroomProcess.Checkpoint;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +23,6 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TransactionDescription;
@@ -57,6 +54,8 @@ class KafkaRestoreIT {
     private static final Duration SECOND_PART_SPREAD = Duration.ofSeconds(20);
     private static final KafkaTopics TOPICS = KafkaTopics.defaults();
 
+    private static final String HEAP = "1g";
+
     @TempDir
     static Path dir;
 
@@ -84,11 +83,12 @@ class KafkaRestoreIT {
         Path checkpoints = dir.resolve("checkpoints");
         output = new CommittedOutput(kafka.bootstrapServers(), TOPICS, LiveSale.INPUT_PARTITIONS);
 
-        first = WarroomProcess.start(dir.resolve("first.log"), runArgs(campaign, checkpoints, List.of()));
+        first = WarroomProcess.start(runArgs(campaign, checkpoints, List.of()), HEAP, dir.resolve("first.log"),
+                "first job");
         try (KafkaProducer<String, String> producer = LiveKafka.producer(kafka.bootstrapServers())) {
             LiveKafka.send(producer, records(sale.phase(Phase.BEFORE_FAILURE)));
             Totals firstPart = sale.expectedTotals(Phase.BEFORE_FAILURE);
-            firstPartCommitted = output.awaitUntil(Duration.ofSeconds(120), () -> first.isAlive()
+            firstPartCommitted = output.awaitUntil(Duration.ofSeconds(120), () -> first.alive()
                     && output.latestCampaign(LiveSale.CAMPAIGN)
                             .filter(c -> shows(c, firstPart.gmvCents(), firstPart.orders(), firstPart.pv()))
                             .isPresent());
@@ -96,24 +96,26 @@ class KafkaRestoreIT {
                 return;
             }
 
-            long beforeSecondPart = newestCheckpoint(checkpoints).map(KafkaRestoreIT::checkpointId).orElse(0L);
+            long beforeSecondPart = WarroomProcess.newestCheckpoint(checkpoints).map(Checkpoint::id).orElse(0L);
             Thread secondPart = new Thread(() -> sendSlowly(sale.phase(Phase.AROUND_FAILURE)), "second-part");
             secondPart.start();
             killRightAfterACommit(checkpoints, beforeSecondPart);
 
-            restoredCheckpoint = newestCheckpoint(checkpoints).orElseThrow();
-            restoredCheckpointId = checkpointId(restoredCheckpoint);
+            Checkpoint newest = WarroomProcess.newestCheckpoint(checkpoints).orElseThrow();
+            restoredCheckpoint = newest.directory();
+            restoredCheckpointId = newest.id();
             checkpointTransactions = transactionsOfCheckpoint(restoredCheckpointId);
             System.out.printf("Killed the job; restoring %s. Its transactions on the broker: %s%n",
                     restoredCheckpoint, checkpointTransactions);
 
-            restored = WarroomProcess.start(dir.resolve("restored.log"), runArgs(campaign, checkpoints,
-                    List.of("--restore", restoredCheckpoint.toUri().toString())));
+            restored = WarroomProcess.start(runArgs(campaign, checkpoints,
+                    List.of("--restore", restoredCheckpoint.toUri().toString())), HEAP, dir.resolve("restored.log"),
+                    "restored job");
             secondPart.join();
             LiveKafka.send(producer, records(sale.phase(Phase.TAIL)));
         }
         everythingCommitted = output.awaitUntil(Duration.ofSeconds(120),
-                () -> !restored.isAlive() || allResultsCommitted()) && allResultsCommitted();
+                () -> !restored.alive() || allResultsCommitted()) && allResultsCommitted();
         // A duplicate would be committed after the totals already looked right; give it time to show.
         output.pollFor(CHECKPOINT_INTERVAL.multipliedBy(3));
     }
@@ -126,10 +128,10 @@ class KafkaRestoreIT {
             }
         }
         if (first != null) {
-            System.out.println("---- log of the killed job ----\n" + first.log());
+            System.out.println("---- log of the killed job ----\n" + first.logText());
         }
         if (restored != null) {
-            System.out.println("---- log of the restored job ----\n" + restored.log());
+            System.out.println("---- log of the restored job ----\n" + restored.logText());
         }
         if (admin != null) {
             admin.close();
@@ -213,7 +215,7 @@ class KafkaRestoreIT {
                 .containsExactlyInAnyOrderElementsOf(sale.malformed().stream().map(Outgoing::rejectReason).toList());
     }
 
-    private static String[] runArgs(Path campaign, Path checkpoints, List<String> more) {
+    private static List<String> runArgs(Path campaign, Path checkpoints, List<String> more) {
         List<String> args = new ArrayList<>(List.of("run",
                 "--campaign", campaign.toString(),
                 "--bootstrap-servers", kafka.bootstrapServers(),
@@ -225,7 +227,7 @@ class KafkaRestoreIT {
                 "--no-wall-clock-watermark",
                 "--metrics-port", "0"));
         args.addAll(more);
-        return args.toArray(String[]::new);
+        return args;
     }
 
     /**
@@ -234,8 +236,8 @@ class KafkaRestoreIT {
      */
     private static void killRightAfterACommit(Path checkpoints, long before) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (System.nanoTime() < deadline && first.isAlive()) {
-            Optional<Long> newest = newestCheckpoint(checkpoints).map(KafkaRestoreIT::checkpointId);
+        while (System.nanoTime() < deadline && first.alive()) {
+            Optional<Long> newest = WarroomProcess.newestCheckpoint(checkpoints).map(Checkpoint::id);
             if (newest.isPresent() && newest.get() > before + 1) {
                 Map<String, TransactionDescription> transactions = transactionsOfCheckpoint(newest.get());
                 boolean committed = transactions.values().stream()
@@ -253,24 +255,6 @@ class KafkaRestoreIT {
     }
 
     /** The newest complete checkpoint ({@code chk-N} with its {@code _metadata}) under the checkpoint folder. */
-    private static Optional<Path> newestCheckpoint(Path checkpoints) {
-        if (!Files.isDirectory(checkpoints)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> metadata = Files.find(checkpoints, 3,
-                (p, a) -> p.getFileName().toString().equals("_metadata")
-                        && p.getParent().getFileName().toString().startsWith("chk-"))) {
-            return metadata.map(Path::getParent).max(Comparator.comparingLong(KafkaRestoreIT::checkpointId));
-        } catch (IOException | UncheckedIOException e) {
-            // Flink deletes subsumed checkpoints while we look.
-            return Optional.empty();
-        }
-    }
-
-    private static long checkpointId(Path checkpoint) {
-        return Long.parseLong(checkpoint.getFileName().toString().substring("chk-".length()));
-    }
-
     /**
      * The transactions the sink opened for one checkpoint. The connector names them {@code prefix-subtask-checkpoint}
      * (its default naming strategy); the test relies on that only to show the broker's view.
@@ -331,6 +315,6 @@ class KafkaRestoreIT {
     }
 
     private static String log(WarroomProcess process) {
-        return process == null ? "(not started)" : process.log();
+        return process == null ? "(not started)" : process.logText();
     }
 }

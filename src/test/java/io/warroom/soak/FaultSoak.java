@@ -8,8 +8,8 @@ import io.warroom.model.StreamKind;
 import io.warroom.soak.FaultSchedule.Fault;
 import io.warroom.testkit.CommittedRecords;
 import io.warroom.testkit.CommittedRecords.Committed;
-import io.warroom.testkit.JobProcess;
-import io.warroom.testkit.JobProcess.Checkpoint;
+import io.warroom.testkit.WarroomProcess;
+import io.warroom.testkit.WarroomProcess.Checkpoint;
 import io.warroom.testkit.Ports;
 import io.warroom.testkit.RestartableKafka;
 import io.warroom.testkit.SoakSale;
@@ -101,7 +101,7 @@ final class FaultSoak implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private RestartableKafka kafka;
     private Admin admin;
-    private JobProcess job;
+    private WarroomProcess job;
     private long jobStartCheckpoint;
     private SteadySender sender;
     CommittedRecords output;
@@ -205,8 +205,8 @@ final class FaultSoak implements AutoCloseable {
 
     private void startJob(Checkpoint restore) throws IOException {
         jobStarts++;
-        jobStartCheckpoint = JobProcess.newestCheckpoint(checkpoints).map(Checkpoint::id).orElse(-1L);
-        List<String> args = new ArrayList<>(List.of(
+        jobStartCheckpoint = WarroomProcess.newestCheckpoint(checkpoints).map(Checkpoint::id).orElse(-1L);
+        List<String> args = new ArrayList<>(List.of("run",
                 "--campaign", campaignFile.toString(),
                 "--bootstrap-servers", kafka.bootstrapServers(),
                 "--checkpoint-dir", checkpoints.toUri().toString(),
@@ -218,7 +218,7 @@ final class FaultSoak implements AutoCloseable {
             args.add("--restore");
             args.add(restore.directory().toString());
         }
-        job = JobProcess.start(args, HEAP, jobLog, "job #" + jobStarts
+        job = WarroomProcess.start(args, HEAP, jobLog, "job #" + jobStarts
                 + (restore == null ? ", fresh start" : ", restoring chk-" + restore.id()));
         log("job-start", "job #" + jobStarts + " pid " + job.pid()
                 + (restore == null ? " (fresh)" : " restoring " + restore.directory()));
@@ -244,11 +244,11 @@ final class FaultSoak implements AutoCloseable {
         long pid = job.pid();
         int exit = job.kill();
         killExitCodes.add(exit);
-        if (exit != JobProcess.SIGKILL_EXIT) {
+        if (exit != WarroomProcess.SIGKILL_EXIT) {
             throw new IllegalStateException("job pid " + pid + " ended with exit code " + exit + ", not by SIGKILL ("
-                    + JobProcess.SIGKILL_EXIT + "); " + context());
+                    + WarroomProcess.SIGKILL_EXIT + "); " + context());
         }
-        Checkpoint newest = JobProcess.newestCheckpoint(checkpoints)
+        Checkpoint newest = WarroomProcess.newestCheckpoint(checkpoints)
                 .orElseThrow(() -> new IllegalStateException("no complete checkpoint to restore; " + context()));
         log("SIGKILL", String.format("job #%d pid %d killed (exit %d) with the feed at record %,d, event time %s; "
                         + "newest complete checkpoint chk-%d", jobStarts, pid, exit, sender.sent(),
@@ -399,7 +399,7 @@ final class FaultSoak implements AutoCloseable {
     }
 
     private long newestCheckpointId() {
-        return JobProcess.newestCheckpoint(checkpoints).map(Checkpoint::id).orElse(-1L);
+        return WarroomProcess.newestCheckpoint(checkpoints).map(Checkpoint::id).orElse(-1L);
     }
 
     /**

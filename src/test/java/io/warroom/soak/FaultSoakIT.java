@@ -9,7 +9,7 @@ import io.warroom.model.AlertType;
 import io.warroom.serde.Money;
 import io.warroom.soak.FaultSchedule.Kind;
 import io.warroom.testkit.CommittedRecords.Committed;
-import io.warroom.testkit.JobProcess;
+import io.warroom.testkit.WarroomProcess;
 import io.warroom.testkit.ReferenceMonitor;
 import io.warroom.testkit.ReferenceMonitor.Alert;
 import io.warroom.testkit.ReferenceMonitor.CampaignResult;
@@ -81,7 +81,7 @@ class FaultSoakIT {
                 .isEqualTo(soak.schedule.faults().size());
         long kills = soak.schedule.count(Kind.KILL) + soak.schedule.count(Kind.KILL_THEN_QUIET);
         assertThat(soak.killExitCodes).as("exit codes of the killed jobs (SIGKILL is 137)")
-                .hasSize((int) kills).allMatch(code -> code == JobProcess.SIGKILL_EXIT);
+                .hasSize((int) kills).allMatch(code -> code == WarroomProcess.SIGKILL_EXIT);
         assertThat(soak.sendFailure()).as("feed failure").isNull();
         assertThat(soak.acknowledged()).as("records the broker acknowledged").isEqualTo(soak.sale.records.size());
         assertThat(soak.inputRecordsOnBroker()).as("records in the input topics after every broker restart")
