@@ -1,54 +1,31 @@
 package io.warroom.io;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.UncheckedIOException;
+import io.warroom.testkit.CommittedRecords;
+import io.warroom.testkit.CommittedRecords.Committed;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Everything the monitor has committed to its three output topics, read as a downstream consumer would:
  * {@code read_committed}, from the beginning, in partition order (so the last record of a key is its latest).
  */
 final class CommittedOutput implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     final List<JsonNode> stats = new ArrayList<>();
     final List<JsonNode> alerts = new ArrayList<>();
     final List<JsonNode> rejected = new ArrayList<>();
 
     private final KafkaTopics topics;
-    private final KafkaConsumer<String, String> consumer;
+    private final CommittedRecords records;
 
     CommittedOutput(String bootstrapServers, KafkaTopics topics, int partitions) {
         this.topics = topics;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        consumer = new KafkaConsumer<>(props);
-        List<TopicPartition> assigned = new ArrayList<>();
-        for (String topic : List.of(topics.stats(), topics.alerts(), topics.rejected())) {
-            for (int p = 0; p < partitions; p++) {
-                assigned.add(new TopicPartition(topic, p));
-            }
-        }
-        // Assigned rather than subscribed: no group rebalance to wait for, and every partition from offset 0.
-        consumer.assign(assigned);
-        consumer.seekToBeginning(assigned);
+        this.records = new CommittedRecords(bootstrapServers,
+                List.of(topics.stats(), topics.alerts(), topics.rejected()), partitions);
     }
 
     /** Polls until {@code condition} holds or {@code timeout} passes; returns whether it held. */
@@ -103,25 +80,22 @@ final class CommittedOutput implements AutoCloseable {
     }
 
     private void poll(Duration timeout) {
-        for (ConsumerRecord<String, String> record : consumer.poll(timeout)) {
-            JsonNode value;
-            try {
-                value = JSON.readTree(record.value());
-            } catch (JsonProcessingException e) {
-                throw new UncheckedIOException("output record is not JSON: " + record.value(), e);
+        for (Committed record : records.poll(timeout)) {
+            if (record.json() == null) {
+                throw new IllegalStateException("output record is not JSON: " + record.value());
             }
             if (record.topic().equals(topics.stats())) {
-                stats.add(value);
+                stats.add(record.json());
             } else if (record.topic().equals(topics.alerts())) {
-                alerts.add(value);
+                alerts.add(record.json());
             } else {
-                rejected.add(value);
+                rejected.add(record.json());
             }
         }
     }
 
     @Override
     public void close() {
-        consumer.close();
+        records.close();
     }
 }

@@ -94,7 +94,7 @@ class KafkaEndToEndIT {
             // Committed output implies a completed checkpoint holding the first part in state.
             firstPartCommittedBeforeFailure = await(Duration.ofSeconds(60), () -> output
                     .latestCampaign(LiveSale.CAMPAIGN)
-                    .filter(c -> shows(c, first.gmvCents(), first.orders(), first.pv()))
+                    .filter(c -> LiveSale.shows(c, first.gmvCents(), first.orders(), first.pv()))
                     .isPresent());
 
             InjectedFailure.arm(RECORDS_BEFORE_FAILURE);
@@ -122,17 +122,17 @@ class KafkaEndToEndIT {
 
         Totals expected = sale.expectedTotals();
         JsonNode campaign = output.latestCampaign(LiveSale.CAMPAIGN).orElseThrow();
-        assertThat(campaign.path("gmv").asText()).as("gmv").isEqualTo(money(expected.gmvCents()));
+        assertThat(campaign.path("gmv").asText()).as("gmv").isEqualTo(LiveSale.money(expected.gmvCents()));
         assertThat(campaign.path("orders").asLong()).as("orders").isEqualTo(expected.orders());
         assertThat(campaign.path("pv").asLong()).as("pv").isEqualTo(expected.pv());
-        assertThat(campaign.path("refunded").asText()).as("refunded").isEqualTo(money(expected.refundedCents()));
+        assertThat(campaign.path("refunded").asText()).as("refunded").isEqualTo(LiveSale.money(expected.refundedCents()));
 
         JsonNode checkpoint = campaign.path("pacing").path(0);
         assertThat(checkpoint.path("evaluated").asBoolean()).as("pacing checkpoint evaluated").isTrue();
         assertThat(checkpoint.path("behind").asBoolean()).as("pacing checkpoint behind").isTrue();
         assertThat(checkpoint.path("gmv_before").asText())
                 .as("gmv before the pacing checkpoint")
-                .isEqualTo(money(expected.gmvBeforeCheckpointCents()));
+                .isEqualTo(LiveSale.money(expected.gmvBeforeCheckpointCents()));
     }
 
     @Test
@@ -229,8 +229,8 @@ class KafkaEndToEndIT {
     private static boolean allResultsCommitted() {
         Totals expected = sale.expectedTotals();
         boolean totals = output.latestCampaign(LiveSale.CAMPAIGN)
-                .filter(c -> shows(c, expected.gmvCents(), expected.orders(), expected.pv()))
-                .filter(c -> c.path("refunded").asText().equals(money(expected.refundedCents())))
+                .filter(c -> LiveSale.shows(c, expected.gmvCents(), expected.orders(), expected.pv()))
+                .filter(c -> c.path("refunded").asText().equals(LiveSale.money(expected.refundedCents())))
                 .filter(c -> c.path("pacing").path(0).path("evaluated").asBoolean())
                 .isPresent();
         long stock = sale.expectedStock(LiveSale.HOT_ITEM, LiveSale.HOT_STOCK, sale.tailTs - 1);
@@ -246,15 +246,6 @@ class KafkaEndToEndIT {
         return totals && stockApplied && alerts;
     }
 
-    private static boolean shows(JsonNode campaign, long gmvCents, long orders, long pv) {
-        return campaign.path("gmv").asText().equals(money(gmvCents))
-                && campaign.path("orders").asLong() == orders
-                && campaign.path("pv").asLong() == pv;
-    }
-
-    private static String money(long cents) {
-        return BigDecimal.valueOf(cents, 2).toPlainString();
-    }
 
     /**
      * Live, traffic can stop; a pacing checkpoint must still be evaluated. A few orders arrive, then nothing: every

@@ -90,7 +90,7 @@ class KafkaRestoreIT {
             Totals firstPart = sale.expectedTotals(Phase.BEFORE_FAILURE);
             firstPartCommitted = output.awaitUntil(Duration.ofSeconds(120), () -> first.alive()
                     && output.latestCampaign(LiveSale.CAMPAIGN)
-                            .filter(c -> shows(c, firstPart.gmvCents(), firstPart.orders(), firstPart.pv()))
+                            .filter(c -> LiveSale.shows(c, firstPart.gmvCents(), firstPart.orders(), firstPart.pv()))
                             .isPresent());
             if (!firstPartCommitted) {
                 return;
@@ -189,13 +189,13 @@ class KafkaRestoreIT {
                 .isTrue();
         Totals expected = sale.expectedTotals();
         JsonNode campaign = output.latestCampaign(LiveSale.CAMPAIGN).orElseThrow();
-        assertThat(campaign.path("gmv").asText()).as("gmv").isEqualTo(money(expected.gmvCents()));
+        assertThat(campaign.path("gmv").asText()).as("gmv").isEqualTo(LiveSale.money(expected.gmvCents()));
         assertThat(campaign.path("orders").asLong()).as("orders").isEqualTo(expected.orders());
         assertThat(campaign.path("pv").asLong()).as("pv").isEqualTo(expected.pv());
-        assertThat(campaign.path("refunded").asText()).as("refunded").isEqualTo(money(expected.refundedCents()));
+        assertThat(campaign.path("refunded").asText()).as("refunded").isEqualTo(LiveSale.money(expected.refundedCents()));
         assertThat(campaign.path("pacing").path(0).path("gmv_before").asText())
                 .as("gmv before the pacing checkpoint")
-                .isEqualTo(money(expected.gmvBeforeCheckpointCents()));
+                .isEqualTo(LiveSale.money(expected.gmvBeforeCheckpointCents()));
 
         // Counters only grow; output of the killed job exposed after the restore, or doubled, would step back.
         List<JsonNode> records = output.campaignRecords(LiveSale.CAMPAIGN);
@@ -295,8 +295,8 @@ class KafkaRestoreIT {
         Totals expected = sale.expectedTotals();
         long stock = sale.expectedStock(LiveSale.HOT_ITEM, LiveSale.HOT_STOCK, sale.tailTs - 1);
         return output.latestCampaign(LiveSale.CAMPAIGN)
-                        .filter(c -> shows(c, expected.gmvCents(), expected.orders(), expected.pv()))
-                        .filter(c -> c.path("refunded").asText().equals(money(expected.refundedCents())))
+                        .filter(c -> LiveSale.shows(c, expected.gmvCents(), expected.orders(), expected.pv()))
+                        .filter(c -> c.path("refunded").asText().equals(LiveSale.money(expected.refundedCents())))
                         .filter(c -> c.path("pacing").path(0).path("evaluated").asBoolean())
                         .isPresent()
                 && output.latestItem(LiveSale.CAMPAIGN, LiveSale.HOT_ITEM)
@@ -304,15 +304,6 @@ class KafkaRestoreIT {
                         .isPresent();
     }
 
-    private static boolean shows(JsonNode campaign, long gmvCents, long orders, long pv) {
-        return campaign.path("gmv").asText().equals(money(gmvCents))
-                && campaign.path("orders").asLong() == orders
-                && campaign.path("pv").asLong() == pv;
-    }
-
-    private static String money(long cents) {
-        return BigDecimal.valueOf(cents, 2).toPlainString();
-    }
 
     private static String log(WarroomProcess process) {
         return process == null ? "(not started)" : process.logText();

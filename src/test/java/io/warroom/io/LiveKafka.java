@@ -6,6 +6,7 @@ import io.warroom.config.DeadLetterPolicy;
 import io.warroom.config.MonitorOptions;
 import io.warroom.pipeline.MonitorPipeline;
 import io.warroom.testkit.FailingSources;
+import io.warroom.testkit.SingleNodeKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,17 +57,7 @@ final class LiveKafka {
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
                 .build();
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
-                // One broker: internal topics cannot have the default three replicas; few partitions start faster.
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                // Topics are created up front, as in production; a typo must fail rather than create a topic.
-                .setConfigProp("auto.create.topics.enable", "false")
-                .build();
+        KafkaClusterTestKit cluster = SingleNodeKafka.configure(new KafkaClusterTestKit.Builder(nodes)).build();
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();

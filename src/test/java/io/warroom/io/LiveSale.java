@@ -1,5 +1,6 @@
 package io.warroom.io;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -438,5 +439,17 @@ final class LiveSale {
     private static String snapshotJson(Snapshot s) {
         return JSON.createObjectNode().put("ts", s.ts()).put("item_id", s.itemId()).put("stock", s.stock())
                 .toString();
+    }
+
+    /** Whether a committed campaign record shows these totals. */
+    static boolean shows(JsonNode campaign, long gmvCents, long orders, long pv) {
+        return campaign.path("gmv").asText().equals(money(gmvCents))
+                && campaign.path("orders").asLong() == orders
+                && campaign.path("pv").asLong() == pv;
+    }
+
+    /** Cents as the output writes money: two decimals. */
+    static String money(long cents) {
+        return BigDecimal.valueOf(cents, 2).toPlainString();
     }
 }

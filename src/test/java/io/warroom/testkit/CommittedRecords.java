@@ -47,8 +47,12 @@ public final class CommittedRecords implements AutoCloseable {
         consumer.seekToBeginning(assigned);
     }
 
-    /** Reads what has been committed since the last call, waiting at most {@code timeout} for the first of it. */
-    public void poll(Duration timeout) {
+    /**
+     * Reads what has been committed since the last call, waiting at most {@code timeout} for the first of it, and
+     * returns it (it is also kept).
+     */
+    public List<Committed> poll(Duration timeout) {
+        List<Committed> read = new ArrayList<>();
         for (ConsumerRecord<String, String> r : consumer.poll(timeout)) {
             JsonNode json;
             try {
@@ -56,8 +60,10 @@ public final class CommittedRecords implements AutoCloseable {
             } catch (IOException e) {
                 json = null;
             }
-            records.add(new Committed(r.topic(), r.partition(), r.offset(), r.key(), r.value(), json));
+            read.add(new Committed(r.topic(), r.partition(), r.offset(), r.key(), r.value(), json));
         }
+        records.addAll(read);
+        return read;
     }
 
     /** Reads until {@code condition} holds or {@code timeout} passes; returns whether it held. */

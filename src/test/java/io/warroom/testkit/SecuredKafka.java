@@ -62,14 +62,7 @@ public final class SecuredKafka implements AutoCloseable {
                 // Over PLAINTEXT the broker would reach its controller as ANONYMOUS, whom the authorizer refuses.
                 .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
                 .build();
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "false")
+        KafkaClusterTestKit cluster = SingleNodeKafka.configure(new KafkaClusterTestKit.Builder(nodes))
                 // The test kit knows two PLAIN users; warroom's principals join them on the client listener.
                 .setConfigProp("listener.name.external.plain.sasl.jaas.config",
                         "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + ADMIN
