@@ -7,7 +7,9 @@ import io.warroom.config.ItemSettings;
 import io.warroom.model.CampaignDelta;
 import io.warroom.model.ItemSignal;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * What a campaign version opens: a new campaign gets a bootstrap delta (so its pacing is checked even without
@@ -28,7 +30,10 @@ public record CampaignOpenings(List<CampaignDelta> campaigns, List<ItemSignal> i
         if (before == null) {
             campaigns.add(CampaignDelta.bootstrap(campaign.campaignId()));
         }
-        for (ItemSettings item : campaign.items().values()) {
+        // In item order, whatever the order of the file or of the map holding it: the same openings in the same order.
+        List<ItemSettings> listed = new ArrayList<>(campaign.items().values());
+        listed.sort(Comparator.comparing(ItemSettings::itemId));
+        for (ItemSettings item : listed) {
             if (before == null || before.item(item.itemId()) == null) {
                 long stock = item.stock() == null ? -1 : item.stock();
                 items.add(ItemSignal.stockOnly(ItemSignal.Kind.INIT, campaign.campaignId(), item.itemId(), at, null,
@@ -42,7 +47,7 @@ public record CampaignOpenings(List<CampaignDelta> campaigns, List<ItemSignal> i
     public static CampaignOpenings of(CampaignTimeline timeline) {
         List<CampaignDelta> campaigns = new ArrayList<>();
         List<ItemSignal> items = new ArrayList<>();
-        for (List<CampaignVersion> versions : timeline.versions().values()) {
+        for (List<CampaignVersion> versions : new TreeMap<>(timeline.versions()).values()) {
             CampaignDefinition before = null;
             for (CampaignVersion version : versions) {
                 CampaignOpenings openings = of(before, version);

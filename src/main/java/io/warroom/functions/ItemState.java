@@ -14,6 +14,11 @@ public class ItemState extends ThrottledEmission {
     public long publishedUv;
     public long publishedBuyers;
 
+    /**
+     * Whether the item's opening (its configured stock, an INIT signal) arrived. The openings are sent again at every
+     * start of the job, a restore included; only the first counts.
+     */
+    public boolean opened;
     public boolean stockKnown;
     public long stock;
     /** Event time of the stock level set last (configured stock or snapshot); older changes are superseded. */

@@ -121,6 +121,12 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
             }
             case REFUND -> st.refundedCents += signal.amountCents();
             case INIT, INVENTORY, RESERVE, RELEASE -> {
+                if (signal.kind() == ItemSignal.Kind.INIT) {
+                    if (st.opened) {
+                        return; // sent again by a restarted job (FixedInputSource): the item is open already
+                    }
+                    st.opened = true;
+                }
                 // Applied when the watermark passes it; the stats change then, not now.
                 List<ItemSignal> atTs = pendingStock.get(signal.ts());
                 if (atTs == null) {

@@ -2,8 +2,6 @@ package io.warroom.pipeline;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -27,8 +25,8 @@ import org.apache.flink.core.memory.DataInputViewStreamWrapper;
 import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 
 /**
- * A fixed input (the campaigns and items opened at start): emits its elements once, then, in a live job, stays open
- * and idle for the life of the job, never finished; in a replay it ends with them.
+ * A fixed input (the campaigns and items opened at start): emits its elements, then, in a live job, stays open and
+ * idle for the life of the job, never finished; in a replay it ends with them.
  *
  * <p>A finished input stands at the end of time. Flink forwards a finished task's final watermark, and a task that
  * had finished before a checkpoint is restored as finished and emits that watermark again at once, past any operator
@@ -36,10 +34,13 @@ import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
  * {@code Long.MAX_VALUE}, judging every pacing checkpoint at once and closing every campaign. An input that never
  * finishes never emits it. Its watermark strategy should keep it idle ({@link Watermarks#alwaysIdle()}).
  *
- * <p>The position is checkpointed, so a restored job does not open its campaigns a second time. Parallelism 1: one
- * reader takes the single split.
+ * <p>It emits all its elements at every start of its reader, a restore included, so that a campaign file changed
+ * between a checkpoint and the restore from it (an item added) opens what it adds; its consumers take each opening
+ * once (an open campaign ignores its opening, an item keeps its first configured stock). A position into the list
+ * would not do: the elements of a changed file, or of a new JVM's hash order, stand at other positions. One reader
+ * takes the single split; any other reader of a bounded input ends at once.
  */
-final class FixedInputSource<T> implements Source<T, FixedInputSource.Position, Boolean> {
+final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, Boolean> {
     private static final long serialVersionUID = 1L;
 
     private final TypeSerializer<T> serializer;
@@ -63,8 +64,8 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Position, 
         this.elements = bytes.toByteArray();
     }
 
-    /** How many elements of the single split were emitted. */
-    record Position(int next) implements SourceSplit {
+    /** The single split: all the elements. */
+    record Elements() implements SourceSplit {
         @Override
         public String splitId() {
             return "elements";
@@ -77,19 +78,19 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Position, 
     }
 
     @Override
-    public SplitEnumerator<Position, Boolean> createEnumerator(SplitEnumeratorContext<Position> context) {
-        return new Enumerator(context, false);
+    public SplitEnumerator<Elements, Boolean> createEnumerator(SplitEnumeratorContext<Elements> context) {
+        return new Enumerator(context, false, live);
     }
 
     @Override
-    public SplitEnumerator<Position, Boolean> restoreEnumerator(
-            SplitEnumeratorContext<Position> context, Boolean assigned) {
-        return new Enumerator(context, assigned);
+    public SplitEnumerator<Elements, Boolean> restoreEnumerator(
+            SplitEnumeratorContext<Elements> context, Boolean assigned) {
+        return new Enumerator(context, assigned, live);
     }
 
     @Override
-    public SimpleVersionedSerializer<Position> getSplitSerializer() {
-        return new PositionSerializer();
+    public SimpleVersionedSerializer<Elements> getSplitSerializer() {
+        return new ElementsSerializer();
     }
 
     @Override
@@ -98,7 +99,7 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Position, 
     }
 
     @Override
-    public SourceReader<T, Position> createReader(SourceReaderContext context) throws IOException {
+    public SourceReader<T, Elements> createReader(SourceReaderContext context) throws IOException {
         List<T> decoded = new ArrayList<>(count);
         try (DataInputViewStreamWrapper in = new DataInputViewStreamWrapper(new ByteArrayInputStream(elements))) {
             for (int i = 0; i < count; i++) {
@@ -108,17 +109,22 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Position, 
         return new Reader<>(decoded, live);
     }
 
-    /** Hands the one split out once; a split coming back from a failed reader goes to the next reader. */
-    private static final class Enumerator implements SplitEnumerator<Position, Boolean> {
-        private final SplitEnumeratorContext<Position> context;
-        private final List<Position> unassigned = new ArrayList<>();
+    /**
+     * Hands the one split out once; a split coming back from a failed reader goes to the next reader. In a bounded
+     * input every reader is told there is nothing more, so one without the split ends.
+     */
+    private static final class Enumerator implements SplitEnumerator<Elements, Boolean> {
+        private final SplitEnumeratorContext<Elements> context;
+        private final boolean live;
+        private final List<Elements> unassigned = new ArrayList<>();
         private boolean assigned;
 
-        Enumerator(SplitEnumeratorContext<Position> context, boolean assigned) {
+        Enumerator(SplitEnumeratorContext<Elements> context, boolean assigned, boolean live) {
             this.context = context;
             this.assigned = assigned;
+            this.live = live;
             if (!assigned) {
-                unassigned.add(new Position(0));
+                unassigned.add(new Elements());
             }
         }
 
@@ -129,7 +135,7 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Position, 
         public void handleSplitRequest(int subtaskId, @Nullable String requesterHostname) {}
 
         @Override
-        public void addSplitsBack(List<Position> splits, int subtaskId) {
+        public void addSplitsBack(List<Elements> splits, int subtaskId) {
             unassigned.addAll(splits);
             assignTo(subtaskId);
         }
@@ -143,11 +149,14 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Position, 
             if (!context.registeredReaders().containsKey(subtaskId)) {
                 return;
             }
-            for (Position split : unassigned) {
+            for (Elements split : unassigned) {
                 context.assignSplit(split, subtaskId);
             }
             unassigned.clear();
             assigned = true;
+            if (!live) {
+                context.signalNoMoreSplits(subtaskId);
+            }
         }
 
         @Override
@@ -160,11 +169,12 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Position, 
         public void close() {}
     }
 
-    private static final class Reader<T> implements SourceReader<T, Position> {
+    private static final class Reader<T> implements SourceReader<T, Elements> {
         private final List<T> elements;
         private final boolean live;
         private CompletableFuture<Void> available = new CompletableFuture<>();
         private boolean hasSplit;
+        private boolean noMoreSplits;
         private int next;
 
         Reader(List<T> elements, boolean live) {
@@ -183,7 +193,7 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Position, 
                     return InputStatus.MORE_AVAILABLE;
                 }
             }
-            if (hasSplit && !live) {
+            if (!live && (hasSplit || noMoreSplits)) {
                 return InputStatus.END_OF_INPUT;
             }
             // Nothing more, ever: wait on a future that only a (returned) split completes.
@@ -199,42 +209,43 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Position, 
         }
 
         @Override
-        public void addSplits(List<Position> splits) {
-            for (Position split : splits) {
+        public void addSplits(List<Elements> splits) {
+            if (!splits.isEmpty() && !hasSplit) {
                 hasSplit = true;
-                next = Math.max(next, split.next());
+                next = 0;
             }
             available.complete(null);
         }
 
         @Override
-        public void notifyNoMoreSplits() {}
+        public void notifyNoMoreSplits() {
+            noMoreSplits = true;
+            available.complete(null);
+        }
 
         @Override
-        public List<Position> snapshotState(long checkpointId) {
-            return hasSplit ? List.of(new Position(next)) : List.of();
+        public List<Elements> snapshotState(long checkpointId) {
+            return hasSplit ? List.of(new Elements()) : List.of();
         }
 
         @Override
         public void close() {}
     }
 
-    private static final class PositionSerializer implements SimpleVersionedSerializer<Position> {
+    private static final class ElementsSerializer implements SimpleVersionedSerializer<Elements> {
         @Override
         public int getVersion() {
             return 1;
         }
 
         @Override
-        public byte[] serialize(Position split) throws IOException {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(4);
-            new DataOutputStream(bytes).writeInt(split.next());
-            return bytes.toByteArray();
+        public byte[] serialize(Elements split) {
+            return new byte[0];
         }
 
         @Override
-        public Position deserialize(int version, byte[] serialized) throws IOException {
-            return new Position(new DataInputStream(new ByteArrayInputStream(serialized)).readInt());
+        public Elements deserialize(int version, byte[] serialized) {
+            return new Elements();
         }
     }
 

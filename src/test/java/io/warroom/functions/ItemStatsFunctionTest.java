@@ -140,6 +140,23 @@ class ItemStatsFunctionTest {
     }
 
     @Test
+    void anItemOpensOnceThoughARestartedJobSendsItsOpeningAgain() throws Exception {
+        push(init(SHIRT, 10));
+        push(reserve("o1", SHIRT, T1, 2));
+        harness.processWatermark(T1);
+        assertThat(flush()).containsExactly(expected(SHIRT).stock(8).watermark(T1).build());
+
+        restoreFromSnapshot();
+        // Every start of the job sends the openings again; applied again, it would undo the reservation.
+        push(init(SHIRT, 10));
+        push(reserve("o2", SHIRT, T2, 1));
+        harness.processWatermark(T2);
+
+        assertThat(flush()).containsExactly(expected(SHIRT).stock(7).watermark(T2).build());
+        assertThat(alerts()).isEmpty();
+    }
+
+    @Test
     void aReservationLaterThanTheBoundButOlderThanTheLastSnapshotIsAlreadyInIt() throws Exception {
         push(init(SHIRT, 10));
         push(inventory(SHIRT, T3, 7));
