@@ -2,6 +2,7 @@ package io.warroom.bench;
 
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.MonitorOptions;
+import io.warroom.embedded.EmbeddedFlinkListeners;
 import io.warroom.io.KafkaAdmin;
 import io.warroom.io.KafkaInputs;
 import io.warroom.io.KafkaOutputs;
@@ -99,7 +100,8 @@ final class LiveJob implements AutoCloseable {
         Configuration config = new Configuration();
         config.set(MonitorOptions.WALL_CLOCK_WATERMARK, wallClockWatermark);
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+                EmbeddedFlinkListeners.onLoopback(config));
         env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
         new MonitorPipeline(campaigns, MonitorOptions.settings(config)).assemble(env,
                 new KafkaInputs(brokers, name, topics),

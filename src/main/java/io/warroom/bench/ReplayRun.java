@@ -4,6 +4,7 @@ import io.warroom.config.CampaignConfigException;
 import io.warroom.config.CampaignLoader;
 import io.warroom.config.CampaignTimeline;
 import io.warroom.config.MonitorOptions;
+import io.warroom.embedded.EmbeddedFlinkListeners;
 import io.warroom.io.FileInputs;
 import io.warroom.io.ReplaySinks;
 import io.warroom.pipeline.MonitorPipeline;
@@ -54,7 +55,8 @@ final class ReplayRun {
         if (checkpointInterval != null) {
             config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+                EmbeddedFlinkListeners.onLoopback(config));
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         if (checkpointInterval != null) {
             env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);

@@ -2,6 +2,7 @@ package io.warroom.bench;
 
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignDefinition;
+import io.warroom.embedded.EmbeddedFlinkListeners;
 import io.warroom.io.FileInputs;
 import io.warroom.model.InputRecord;
 import java.util.HashMap;
@@ -51,7 +52,8 @@ final class SqlPeer {
         long start = System.nanoTime();
         Configuration config = new Configuration();
         SourceCountersFactory.enable(config);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, config);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+                EmbeddedFlinkListeners.onLoopback(config));
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);
         // Rows are made right behind each source (chained, as the monitor splits its input), then united.
         DataStream<Row> clicks = null;

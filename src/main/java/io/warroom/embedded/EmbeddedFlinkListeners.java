@@ -23,6 +23,12 @@ import org.apache.flink.configuration.WebOptions;
 public final class EmbeddedFlinkListeners {
     private EmbeddedFlinkListeners() {}
 
+    /** The defaults: every listener on 127.0.0.1, and a REST API that cannot cancel. */
+    public static Configuration onLoopback(Configuration config) {
+        configure(config, InetAddress.getLoopbackAddress(), false);
+        return config;
+    }
+
     /**
      * @param bindAddress an address of this machine, or the wildcard address for every interface
      * @param allowCancel whether the REST API may cancel the job
