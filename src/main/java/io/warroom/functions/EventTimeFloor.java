@@ -18,8 +18,9 @@ import org.apache.flink.runtime.state.FunctionInitializationContext;
  * watermark, so no decision taken before the checkpoint is taken again differently.
  *
  * <p>Every subtask of a keyed operator sees the same watermark (each receives every upstream watermark), and at an
- * aligned checkpoint all have the same one; each saved floor is at most that watermark, so their maximum is a safe
- * floor for every subtask, at any new parallelism.
+ * aligned checkpoint all have the same one (the pipeline turns unaligned checkpoints off for this); each saved floor
+ * is at most that watermark, so their maximum is a safe floor for every subtask, at any new parallelism. A savepoint
+ * taken with {@code stop --drain} has passed the end of time, and so has a job restored from it.
  */
 final class EventTimeFloor implements Serializable {
     private static final long serialVersionUID = 1L;

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -106,6 +107,10 @@ public final class MonitorPipeline {
         // the heap backend, a full rewrite per event on RocksDB. The state is bounded by items and events of the
         // running campaigns, so the job asks for the heap backend whatever the cluster's default.
         jobOptions.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        // Operators keep the event time they acted on across restores (EventTimeFloor), which is sound only if every
+        // subtask of an operator has the same watermark when it takes a checkpoint: aligned checkpoints promise that,
+        // unaligned ones do not, whatever a cluster's configuration says.
+        jobOptions.set(CheckpointingOptions.ENABLE_UNALIGNED, false);
         env.configure(jobOptions);
         WatermarkStrategy<InputRecord> watermarks =
                 sources.bounded() ? Watermarks.replay(settings) : Watermarks.live(settings);
