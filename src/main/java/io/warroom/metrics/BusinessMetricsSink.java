@@ -78,14 +78,20 @@ public final class BusinessMetricsSink
         return new ViewSerializer();
     }
 
-    /** The saved view's outputs, each in the job's own serializer for them. */
-    private static final class ViewSerializer implements SimpleVersionedSerializer<MonitorOutput> {
-        private final TypeSerializer<MonitorOutput> serializer =
-                TypeInformation.of(MonitorOutput.class).createSerializer(new SerializerConfigImpl());
+    /**
+     * The saved view's outputs, each in the job's own serializer for them. The view is only what the gauges showed:
+     * a view saved by a version of the job whose outputs had another shape (its version is a fingerprint of their
+     * fields) is dropped rather than misread, and the gauges wait for the next stats instead.
+     */
+    static final class ViewSerializer implements SimpleVersionedSerializer<MonitorOutput> {
+        private static final TypeInformation<MonitorOutput> TYPE = TypeInformation.of(MonitorOutput.class);
+        private static final MonitorOutput NOTHING = new MonitorOutput(null, null, null, null);
+
+        private final TypeSerializer<MonitorOutput> serializer = TYPE.createSerializer(new SerializerConfigImpl());
 
         @Override
         public int getVersion() {
-            return 1;
+            return TYPE.toString().hashCode() & Integer.MAX_VALUE;
         }
 
         @Override
@@ -97,7 +103,7 @@ public final class BusinessMetricsSink
 
         @Override
         public MonitorOutput deserialize(int version, byte[] serialized) throws IOException {
-            return serializer.deserialize(new DataInputDeserializer(serialized));
+            return version == getVersion() ? serializer.deserialize(new DataInputDeserializer(serialized)) : NOTHING;
         }
     }
 }
