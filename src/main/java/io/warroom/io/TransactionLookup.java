@@ -41,7 +41,8 @@ import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
  * <p>Not thread-safe; one per committer. Closing it closes its admin client.
  */
 final class TransactionLookup implements AutoCloseable {
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    /** How long the committer may wait for the broker: it runs on the task's thread, holding the job back. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     /**
      * The broker's answer.
@@ -53,6 +54,8 @@ final class TransactionLookup implements AutoCloseable {
 
     private final Admin admin;
     private Boolean protocolV2;
+    /** Why the broker could not be asked, once it could not: the rest is not asked either, so waits do not add up. */
+    private String unreachable;
 
     /** @param clientConfig the sink's Kafka client settings: brokers, and security settings if there are any */
     TransactionLookup(Properties clientConfig) {
@@ -64,6 +67,9 @@ final class TransactionLookup implements AutoCloseable {
 
     /** Whether the transaction {@code (transactionalId, producerId, epoch)} is proven committed. */
     Answer lookUp(String transactionalId, long producerId, short epoch) throws InterruptedException {
+        if (unreachable != null) {
+            return new Answer(false, "broker not asked: " + unreachable);
+        }
         try {
             if (!protocolV2()) {
                 return new Answer(false, "transaction.version below 2: commits do not bump the epoch");
@@ -83,9 +89,11 @@ final class TransactionLookup implements AutoCloseable {
             if (e.getCause() instanceof TransactionalIdNotFoundException) {
                 return new Answer(false, "transactional id unknown to the broker");
             }
-            return new Answer(false, "broker not asked: " + e.getCause());
+            unreachable = String.valueOf(e.getCause());
+            return new Answer(false, "broker not asked: " + unreachable);
         } catch (TimeoutException e) {
-            return new Answer(false, "broker not asked: no answer within " + TIMEOUT.toSeconds() + " s");
+            unreachable = "no answer within " + TIMEOUT.toSeconds() + " s";
+            return new Answer(false, "broker not asked: " + unreachable);
         }
     }
 
