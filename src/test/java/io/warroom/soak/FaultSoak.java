@@ -215,13 +215,24 @@ final class FaultSoak implements AutoCloseable {
                 "--no-wall-clock-watermark",
                 "--metrics-port", Integer.toString(Ports.free())));
         if (restore != null) {
+            // As ops restart it: the job finds its newest checkpoint itself.
             args.add("--restore");
-            args.add(restore.directory().toString());
+            args.add("latest");
         }
         job = WarroomProcess.start(args, HEAP, jobLog, "job #" + jobStarts
-                + (restore == null ? ", fresh start" : ", restoring chk-" + restore.id()));
+                + (restore == null ? ", fresh start" : ", restoring the latest checkpoint, chk-" + restore.id()));
         log("job-start", "job #" + jobStarts + " pid " + job.pid()
-                + (restore == null ? " (fresh)" : " restoring " + restore.directory()));
+                + (restore == null ? " (fresh)" : " with --restore latest, the newest being " + restore.directory()));
+        if (restore != null) {
+            String restoring = "Restoring from checkpoint " + restore.id() + " at ";
+            await(PATIENCE, "job #" + jobStarts + " to say it restores chk-" + restore.id(),
+                    () -> !job.logLines(restoring).isEmpty() || !job.logLines("Restoring from").isEmpty());
+            if (job.logLines(restoring).isEmpty()) {
+                throw new IllegalStateException("job #" + jobStarts + " with --restore latest did not restore chk-"
+                        + restore.id() + ", the newest complete checkpoint: " + job.logLines("Restoring from")
+                        + "; " + context());
+            }
+        }
     }
 
     /**

@@ -35,11 +35,14 @@ public final class WarroomProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    /** Where this process's part of the log begins: the file may hold earlier processes' output. */
+    private final long logStart;
     private final Thread reaper;
 
-    private WarroomProcess(Process process, Path log) {
+    private WarroomProcess(Process process, Path log, long logStart) {
         this.process = process;
         this.log = log;
+        this.logStart = logStart;
         // Should the test JVM end without reaching its cleanup (a surefire timeout), take the job down with it.
         this.reaper = new Thread(process::destroyForcibly, "kill-warroom-job-" + process.pid());
         Runtime.getRuntime().addShutdownHook(reaper);
@@ -67,13 +70,14 @@ public final class WarroomProcess implements AutoCloseable {
         }
         command.addAll(args);
         Files.createDirectories(log.getParent());
+        long logStart = Files.exists(log) ? Files.size(log) : 0;
         Files.writeString(log, "\n==== " + Instant.now() + " " + label + ": " + String.join(" ", redact(command))
                 + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        return new WarroomProcess(process, log);
+        return new WarroomProcess(process, log, logStart);
     }
 
     public long pid() {
@@ -93,10 +97,15 @@ public final class WarroomProcess implements AutoCloseable {
         return log;
     }
 
-    /** Everything it printed so far. */
+    /** Everything this process printed so far (after its header line in the log). */
     public String logText() {
         try {
-            return Files.exists(log) ? Files.readString(log) : "";
+            if (!Files.exists(log)) {
+                return "";
+            }
+            byte[] all = Files.readAllBytes(log);
+            int from = (int) Math.min(logStart, all.length);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
