@@ -58,7 +58,7 @@ public abstract class CampaignKeyedFunction<K, IN, OUT>
 
     @Override
     public final void processElement(IN element, ReadOnlyContext ctx, Collector<OUT> out) throws Exception {
-        eventTime(ctx);
+        eventTime(ctx); // the floor takes in the watermark before anything is decided
         String campaignId = campaignOf(element);
         if (campaignId != null && !timeline(ctx).knows(campaignId)) {
             waiting().add(element);
@@ -70,7 +70,7 @@ public abstract class CampaignKeyedFunction<K, IN, OUT>
 
     @Override
     public final void onTimer(long timestamp, OnTimerContext ctx, Collector<OUT> out) throws Exception {
-        eventTime(ctx);
+        eventTime(ctx); // the floor takes in the watermark before anything is decided
         if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
             retryWaiting(ctx, out);
         }
@@ -86,12 +86,12 @@ public abstract class CampaignKeyedFunction<K, IN, OUT>
     }
 
     @Override
-    public void initializeState(FunctionInitializationContext context) throws Exception {
+    public final void initializeState(FunctionInitializationContext context) throws Exception {
         eventTime.initialize(context);
     }
 
     @Override
-    public void snapshotState(FunctionSnapshotContext context) throws Exception {
+    public final void snapshotState(FunctionSnapshotContext context) throws Exception {
         eventTime.snapshot();
     }
 

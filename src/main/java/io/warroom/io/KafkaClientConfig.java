@@ -28,7 +28,10 @@ public final class KafkaClientConfig implements Serializable {
     public static final Set<String> RESERVED = Set.of(
             "bootstrap.servers", "group.id", "group.instance.id", "transactional.id", "transaction.timeout.ms",
             "isolation.level", "enable.idempotence", "acks", "enable.auto.commit", "auto.offset.reset",
-            "key.serializer", "value.serializer", "key.deserializer", "value.deserializer");
+            "key.serializer", "value.serializer", "key.deserializer", "value.deserializer",
+            // Settings of Flink's Kafka source that exactly-once and partition discovery depend on.
+            "commit.offsets.on.checkpoint", "partition.discovery.interval.ms", "client.id.prefix",
+            "register.consumer.metrics");
 
     private static final KafkaClientConfig NONE = new KafkaClientConfig(Map.of());
 

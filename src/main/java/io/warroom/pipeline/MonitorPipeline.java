@@ -30,7 +30,6 @@ import io.warroom.model.RejectedRecord;
 import io.warroom.model.TrafficSignal;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -167,7 +166,7 @@ public final class MonitorPipeline {
         if (!openings.items().isEmpty()) {
             itemSignals = itemSignals.union(
                     fixedInput(env, openings.items(), TypeInformation.of(ItemSignal.class), "Campaign items",
-                            !sources.bounded()));
+                            "campaign-items", !sources.bounded()));
         }
         SingleOutputStreamOperator<ItemStats> itemStats = itemSignals
                 .keyBy(ItemSignal::key)
@@ -184,7 +183,7 @@ public final class MonitorPipeline {
                 .uid("audience-shards");
 
         DataStream<CampaignDelta> opened = fixedInput(env, openings.campaigns(),
-                TypeInformation.of(CampaignDelta.class), "Campaigns", !sources.bounded())
+                TypeInformation.of(CampaignDelta.class), "Campaigns", "campaigns", !sources.bounded())
                 .union(routed.getSideOutput(InputRouter.OPENED));
         SingleOutputStreamOperator<CampaignStats> campaignStats = deltas
                 .union(opened, trafficSignals.getSideOutput(TrafficShardFunction.CAMPAIGN))
@@ -219,16 +218,15 @@ public final class MonitorPipeline {
             return updates;
         }
         return fixedInput(env, List.of(), TypeInformation.of(CampaignUpdate.class), "No campaign updates",
-                !sources.bounded());
+                "no-campaign-updates", !sources.bounded());
     }
 
     /**
      * A stream of fixed elements, idle throughout. Bounded inputs end with it; live, it stays open once they are out,
      * since a finished input would carry event time to its end (see {@link FixedInputSource}).
      */
-    private static <T> DataStream<T> fixedInput(
-            StreamExecutionEnvironment env, List<T> elements, TypeInformation<T> type, String name, boolean live) {
-        String uid = name.toLowerCase(Locale.ROOT).replace(' ', '-');
+    private static <T> DataStream<T> fixedInput(StreamExecutionEnvironment env, List<T> elements,
+            TypeInformation<T> type, String name, String uid, boolean live) {
         return env.fromSource(new FixedInputSource<>(elements, type, live), Watermarks.<T>alwaysIdle(), name, type)
                 .uid(uid)
                 .setParallelism(1);

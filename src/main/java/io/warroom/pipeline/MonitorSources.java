@@ -19,7 +19,7 @@ public interface MonitorSources {
 
     /**
      * Campaign updates from the control input (the {@code campaign-config} topic), with timestamps and a watermark
-     * strategy that never holds back event time ({@link Watermarks.alwaysIdle()}); null when there is none.
+     * strategy that never holds back event time ({@link Watermarks#alwaysIdle()}); null when there is none.
      */
     default DataStream<CampaignUpdate> campaignUpdates(StreamExecutionEnvironment env) {
         return null;
