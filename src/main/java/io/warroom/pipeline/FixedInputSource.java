@@ -37,10 +37,11 @@ import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
  * <p>It emits all its elements at every start of its reader, a restore included, so that a campaign file changed
  * between a checkpoint and the restore from it (an item added) opens what it adds; its consumers take each opening
  * once (an open campaign ignores its opening, an item keeps its first configured stock). A position into the list
- * would not do: the elements of a changed file, or of a new JVM's hash order, stand at other positions. One reader
- * takes the single split; any other reader of a bounded input ends at once.
+ * would not do: the elements of a changed file, or of a new JVM's hash order, stand at other positions. So nothing
+ * is checkpointed: the first reader is handed the single split each time it registers, a restarted one included;
+ * any other reader of a bounded input ends at once.
  */
-final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, Boolean> {
+final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, Void> {
     private static final long serialVersionUID = 1L;
 
     private final TypeSerializer<T> serializer;
@@ -78,14 +79,13 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, 
     }
 
     @Override
-    public SplitEnumerator<Elements, Boolean> createEnumerator(SplitEnumeratorContext<Elements> context) {
-        return new Enumerator(context, false, live);
+    public SplitEnumerator<Elements, Void> createEnumerator(SplitEnumeratorContext<Elements> context) {
+        return new Enumerator(context, live);
     }
 
     @Override
-    public SplitEnumerator<Elements, Boolean> restoreEnumerator(
-            SplitEnumeratorContext<Elements> context, Boolean assigned) {
-        return new Enumerator(context, assigned, live);
+    public SplitEnumerator<Elements, Void> restoreEnumerator(SplitEnumeratorContext<Elements> context, Void nothing) {
+        return new Enumerator(context, live);
     }
 
     @Override
@@ -94,8 +94,8 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, 
     }
 
     @Override
-    public SimpleVersionedSerializer<Boolean> getEnumeratorCheckpointSerializer() {
-        return new AssignedSerializer();
+    public SimpleVersionedSerializer<Void> getEnumeratorCheckpointSerializer() {
+        return new NothingSerializer();
     }
 
     @Override
@@ -110,22 +110,17 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, 
     }
 
     /**
-     * Hands the one split out once; a split coming back from a failed reader goes to the next reader. In a bounded
-     * input every reader is told there is nothing more, so one without the split ends.
+     * Hands the one split to the first reader whenever it registers: at the start, and again when a failed or
+     * restored reader comes back (it keeps no state). In a bounded input every reader is told there is nothing more,
+     * so one without the split ends.
      */
-    private static final class Enumerator implements SplitEnumerator<Elements, Boolean> {
+    private static final class Enumerator implements SplitEnumerator<Elements, Void> {
         private final SplitEnumeratorContext<Elements> context;
         private final boolean live;
-        private final List<Elements> unassigned = new ArrayList<>();
-        private boolean assigned;
 
-        Enumerator(SplitEnumeratorContext<Elements> context, boolean assigned, boolean live) {
+        Enumerator(SplitEnumeratorContext<Elements> context, boolean live) {
             this.context = context;
-            this.assigned = assigned;
             this.live = live;
-            if (!assigned) {
-                unassigned.add(new Elements());
-            }
         }
 
         @Override
@@ -136,33 +131,22 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, 
 
         @Override
         public void addSplitsBack(List<Elements> splits, int subtaskId) {
-            unassigned.addAll(splits);
-            assignTo(subtaskId);
+            // The reader gets the split again when it registers again.
         }
 
         @Override
         public void addReader(int subtaskId) {
-            assignTo(subtaskId);
-        }
-
-        private void assignTo(int subtaskId) {
-            if (!context.registeredReaders().containsKey(subtaskId)) {
-                return;
+            if (subtaskId == 0) {
+                context.assignSplit(new Elements(), subtaskId);
             }
-            for (Elements split : unassigned) {
-                context.assignSplit(split, subtaskId);
-            }
-            unassigned.clear();
-            assigned = true;
             if (!live) {
                 context.signalNoMoreSplits(subtaskId);
             }
         }
 
         @Override
-        public Boolean snapshotState(long checkpointId) {
-            // A split not yet handed out is handed out again after a restore.
-            return assigned && unassigned.isEmpty();
+        public Void snapshotState(long checkpointId) {
+            return null;
         }
 
         @Override
@@ -196,7 +180,7 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, 
             if (!live && (hasSplit || noMoreSplits)) {
                 return InputStatus.END_OF_INPUT;
             }
-            // Nothing more, ever: wait on a future that only a (returned) split completes.
+            // Nothing more, ever: wait on a future that only a split completes.
             if (available.isDone()) {
                 available = new CompletableFuture<>();
             }
@@ -225,7 +209,7 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, 
 
         @Override
         public List<Elements> snapshotState(long checkpointId) {
-            return hasSplit ? List.of(new Elements()) : List.of();
+            return List.of();
         }
 
         @Override
@@ -249,20 +233,20 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, 
         }
     }
 
-    private static final class AssignedSerializer implements SimpleVersionedSerializer<Boolean> {
+    private static final class NothingSerializer implements SimpleVersionedSerializer<Void> {
         @Override
         public int getVersion() {
             return 1;
         }
 
         @Override
-        public byte[] serialize(Boolean assigned) {
-            return new byte[] {(byte) (assigned ? 1 : 0)};
+        public byte[] serialize(Void nothing) {
+            return new byte[0];
         }
 
         @Override
-        public Boolean deserialize(int version, byte[] serialized) {
-            return serialized.length == 1 && serialized[0] == 1;
+        public Void deserialize(int version, byte[] serialized) {
+            return null;
         }
     }
 }
