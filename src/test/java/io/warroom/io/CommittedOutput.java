@@ -25,21 +25,12 @@ final class CommittedOutput implements AutoCloseable {
     CommittedOutput(String bootstrapServers, KafkaTopics topics, int partitions) {
         this.topics = topics;
         this.records = new CommittedRecords(bootstrapServers,
-                List.of(topics.stats(), topics.alerts(), topics.rejected()), partitions);
+                List.of(topics.stats(), topics.alerts(), topics.rejected()), partitions, this::keep);
     }
 
     /** Polls until {@code condition} holds or {@code timeout} passes; returns whether it held. */
     boolean awaitUntil(Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            poll(Duration.ofMillis(200));
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-        }
+        return records.awaitUntil(timeout, condition);
     }
 
     /**
@@ -79,18 +70,16 @@ final class CommittedOutput implements AutoCloseable {
         return nodes.isEmpty() ? Optional.empty() : Optional.of(nodes.get(nodes.size() - 1));
     }
 
-    private void poll(Duration timeout) {
-        for (Committed record : records.poll(timeout)) {
-            if (record.json() == null) {
-                throw new IllegalStateException("output record is not JSON: " + record.value());
-            }
-            if (record.topic().equals(topics.stats())) {
-                stats.add(record.json());
-            } else if (record.topic().equals(topics.alerts())) {
-                alerts.add(record.json());
-            } else {
-                rejected.add(record.json());
-            }
+    private void keep(Committed record) {
+        if (record.json() == null) {
+            throw new IllegalStateException("output record is not JSON: " + record.value());
+        }
+        if (record.topic().equals(topics.stats())) {
+            stats.add(record.json());
+        } else if (record.topic().equals(topics.alerts())) {
+            alerts.add(record.json());
+        } else {
+            rejected.add(record.json());
         }
     }
 

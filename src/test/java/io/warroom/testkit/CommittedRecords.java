@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,8 +28,15 @@ public final class CommittedRecords implements AutoCloseable {
 
     private final KafkaConsumer<String, String> consumer;
     private final List<Committed> records = new ArrayList<>();
+    private final Consumer<Committed> onRead;
 
     public CommittedRecords(String bootstrapServers, List<String> topics, int partitions) {
+        this(bootstrapServers, topics, partitions, record -> {});
+    }
+
+    /** @param onRead sees each record as it is read, in order (a caller that sorts them its own way) */
+    public CommittedRecords(String bootstrapServers, List<String> topics, int partitions, Consumer<Committed> onRead) {
+        this.onRead = onRead;
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -63,6 +71,7 @@ public final class CommittedRecords implements AutoCloseable {
             read.add(new Committed(r.topic(), r.partition(), r.offset(), r.key(), r.value(), json));
         }
         records.addAll(read);
+        read.forEach(onRead);
         return read;
     }
 

@@ -7,15 +7,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.flink.util.FileUtils;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
@@ -126,7 +125,7 @@ public final class RestartableKafka implements AutoCloseable {
         } finally {
             Exit.resetExitProcedure();
             Exit.resetHaltProcedure();
-            deleteRecursively(directory);
+            deleteDirectory(directory);
         }
     }
 
@@ -201,14 +200,9 @@ public final class RestartableKafka implements AutoCloseable {
         }
     }
 
-    static void deleteRecursively(Path directory) {
-        if (directory == null || !Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+    private static void deleteDirectory(Path directory) {
+        try {
+            FileUtils.deleteDirectory(directory.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete " + directory, e);
         }
