@@ -177,7 +177,9 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, 
                     return InputStatus.MORE_AVAILABLE;
                 }
             }
-            if (!live && (hasSplit || noMoreSplits)) {
+            // Ending before the enumerator's "no more splits" has arrived would have that event meet a finished
+            // task, which Flink answers with a failover.
+            if (!live && noMoreSplits) {
                 return InputStatus.END_OF_INPUT;
             }
             // Nothing more, ever: wait on a future that only a split completes.

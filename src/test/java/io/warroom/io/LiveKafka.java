@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
@@ -35,6 +36,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -89,7 +91,27 @@ final class LiveKafka {
                     partitionsToAsk.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
                 }
             }
-            admin.listOffsets(partitionsToAsk).all().get(60, TimeUnit.SECONDS);
+            awaitLeaders(admin, partitionsToAsk, Duration.ofSeconds(60));
+        }
+    }
+
+    /**
+     * Lists the partitions' latest offsets until every leader answers. A topic just created may still be unknown to
+     * the broker's metadata cache, and the admin client does not retry that ({@code UnknownTopicOrPartitionException}).
+     */
+    private static void awaitLeaders(Admin admin, Map<TopicPartition, OffsetSpec> partitions, Duration patience)
+            throws Exception {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                admin.listOffsets(partitions).all().get(patience.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -52,14 +52,19 @@ class FixedInputSourceTest {
     }
 
     @Test
-    void aBoundedInputEndsWithItsElements() throws Exception {
+    void aBoundedInputEndsWithItsElementsOnceToldThereIsNoMore() throws Exception {
         SourceReader<String, FixedInputSource.Elements> reader = reader(false);
         reader.addSplits(List.of(new FixedInputSource.Elements()));
 
         Polled polled = pollUntilItWaits(reader);
-
+        // The enumerator's "no more splits" is still on its way: ending now would have it meet a finished task.
         assertThat(polled.elements).containsExactlyElementsOf(OPENINGS);
-        assertThat(polled.last).isEqualTo(InputStatus.END_OF_INPUT);
+        assertThat(polled.last).isEqualTo(InputStatus.NOTHING_AVAILABLE);
+
+        reader.notifyNoMoreSplits();
+
+        assertThat(reader.isAvailable()).isDone();
+        assertThat(reader.pollNext(new Collected())).isEqualTo(InputStatus.END_OF_INPUT);
     }
 
     @Test
