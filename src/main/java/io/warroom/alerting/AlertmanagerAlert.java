@@ -37,6 +37,14 @@ public final class AlertmanagerAlert implements Serializable {
         this.generatorUrl = generatorUrl;
     }
 
+    /**
+     * Paging severity of one alert: its type's, except that a campaign's CONVERSION_DROP (payments failing for the
+     * whole campaign) pages where an item's is a warning.
+     */
+    public static String severityOf(AlertEvent alert) {
+        return alert.type() == AlertType.CONVERSION_DROP && alert.itemId() == null ? "page" : severityOf(alert.type());
+    }
+
     /** Paging severity: conditions where money is lost now; the rest are early warnings. */
     public static String severityOf(AlertType type) {
         if (type == null) {
@@ -64,7 +72,7 @@ public final class AlertmanagerAlert implements Serializable {
         if (alert.channel() != null) {
             labels.put("channel", alert.channel());
         }
-        labels.put("severity", severityOf(alert.type()));
+        labels.put("severity", severityOf(alert));
         labels.put("alert_id", alert.id());
         ObjectNode annotations = json.putObject("annotations");
         putIfPresent(annotations, "summary", alert.summary());

@@ -3,6 +3,7 @@ package io.warroom.cli;
 import io.warroom.config.CampaignConfigException;
 import io.warroom.config.CampaignLoader;
 import io.warroom.generator.DirtSettings;
+import io.warroom.generator.Incident;
 import io.warroom.generator.FolderSink;
 import io.warroom.generator.GenerationSummary;
 import io.warroom.generator.KafkaSink;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.common.KafkaException;
@@ -154,6 +156,12 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Malformed records added, per event (default: ${DEFAULT-VALUE}).")
     double malformed;
 
+    @Option(names = "--incident", paramLabel = "KIND[:TARGET]@FROM+LENGTH",
+            description = "Inject an incident (repeatable): channel-outage:CHANNEL, payment-outage, "
+                    + "broken-checkout[:ITEM] (default: the most popular regular item) or traffic-crash (80%% of clicks lost); "
+                    + "FROM is after the start, e.g. --incident channel-outage:app@40min+15min.")
+    List<String> incidents = List.of();
+
     @Option(names = "--clean", description = "No dirt: overrides --duplicates, --disorder, --late, --malformed.")
     boolean clean;
 
@@ -223,8 +231,9 @@ final class GenerateCommand implements Callable<Integer> {
         try {
             DirtSettings dirt = clean ? DirtSettings.CLEAN
                     : DirtSettings.of(duplicates, disorder.toMillis(), late, malformed);
+            List<Incident> injected = incidents.stream().map(Incident::parse).toList();
             return new SaleSettings(seed, startTime, duration, peakRate, baseRate != null ? baseRate : peakRate / 10,
-                    decay, items, hitItems, hitShare, users, inventoryInterval, dirt);
+                    decay, items, hitItems, hitShare, users, inventoryInterval, dirt, injected);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

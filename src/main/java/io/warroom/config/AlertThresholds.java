@@ -6,6 +6,11 @@ import java.math.BigDecimal;
 /**
  * The early-warning thresholds of one campaign (the {@code alerts:} block of its file); docs/alerts.md defines the
  * conditions they feed. Windows are whole minutes; drops are fractions in [0, 1).
+ *
+ * @param conversionPaymentLagMinutes how far pv windows lag the paid-order windows they are compared with: the time
+ *     a click takes to become a payment
+ * @param conversionMinSigmas how many standard deviations (of a Poisson count) recent paid orders must fall below
+ *     the expected number, besides the relative drop, so chance on a small item does not alert
  */
 public record AlertThresholds(
         boolean stockEtaEnabled,
@@ -15,18 +20,20 @@ public record AlertThresholds(
         BigDecimal conversionDrop,
         int conversionWindowMinutes,
         long conversionMinPv,
+        int conversionPaymentLagMinutes,
+        BigDecimal conversionMinSigmas,
         boolean trafficDropEnabled,
         BigDecimal trafficDrop,
         int trafficBaselineMinutes,
         long trafficMinPvPerMinute)
         implements Serializable {
 
-    public static final AlertThresholds DEFAULTS = new AlertThresholds(
-            true, 30, 10, true, new BigDecimal("0.5"), 10, 200, true, new BigDecimal("0.5"), 10, 100);
+    public static final AlertThresholds DEFAULTS = new AlertThresholds(true, 30, 10, true, new BigDecimal("0.5"), 5,
+            200, 3, new BigDecimal("4"), true, new BigDecimal("0.5"), 3, 100);
 
     /** Longest item window: how many minutes of per-minute item counts a stats function must keep. */
     public int itemWindowMinutes() {
-        return Math.max(stockEtaWindowMinutes, conversionWindowMinutes);
+        return Math.max(stockEtaWindowMinutes, conversionWindowMinutes + conversionPaymentLagMinutes);
     }
 
     /** Whether any alert that items evaluate at minute boundaries is on. */

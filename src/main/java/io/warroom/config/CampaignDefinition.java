@@ -22,8 +22,27 @@ public record CampaignDefinition(
         long safetyStock,
         Map<String, ItemSettings> items,
         List<String> channels,
-        AlertThresholds alerts)
+        AlertThresholds alerts,
+        List<TrafficPlanPoint> trafficPlan)
         implements Serializable {
+
+    /**
+     * The pv per minute the traffic plan expects in the minute starting at {@code minuteStart}: the last step at or
+     * before it, else the first step; 1 for every minute when there is no plan (a flat curve).
+     */
+    public BigDecimal expectedPv(long minuteStart) {
+        if (trafficPlan.isEmpty()) {
+            return BigDecimal.ONE;
+        }
+        BigDecimal expected = trafficPlan.get(0).pvPerMinute();
+        for (TrafficPlanPoint step : trafficPlan) {
+            if (step.at() > minuteStart) {
+                break;
+            }
+            expected = step.pvPerMinute();
+        }
+        return expected;
+    }
 
     /** The channel label a click counts under: itself, or "other" when the campaign lists its channels. */
     public String channelLabel(String channel) {

@@ -27,15 +27,18 @@ public final class CampaignLoader {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Set<String> CAMPAIGN_KEYS = Set.of(
             "campaign_id", "name", "start", "end", "gmv_target", "shortfall_tolerance", "pacing", "safety_stock",
-            "items", "channels", "alerts");
+            "items", "channels", "alerts", "traffic_plan");
     private static final Set<String> PACING_KEYS = Set.of("at", "share");
+    private static final Set<String> TRAFFIC_PLAN_KEYS = Set.of("at", "pv_per_minute");
     private static final Set<String> ITEM_KEYS = Set.of("item_id", "stock", "safety_stock", "gmv_target");
     private static final Set<String> ALERT_KEYS = Set.of("stock_eta", "conversion_drop", "traffic_drop");
     private static final Set<String> STOCK_ETA_KEYS = Set.of("enabled", "horizon_minutes", "window_minutes");
-    private static final Set<String> CONVERSION_DROP_KEYS = Set.of("enabled", "drop", "window_minutes", "min_pv");
+    private static final Set<String> CONVERSION_DROP_KEYS = 
+            Set.of("enabled", "drop", "window_minutes", "min_pv", "payment_lag_minutes", "min_sigmas");
     private static final Set<String> TRAFFIC_DROP_KEYS =
             Set.of("enabled", "drop", "baseline_minutes", "min_pv_per_minute");
     private static final int MAX_WINDOW_MINUTES = 180;
+    private static final int MAX_PAYMENT_LAG_MINUTES = 60;
 
     private static final long MINUTE = 60_000L;
     /** The field of an update that says from when it is in force. */
@@ -174,11 +177,46 @@ public final class CampaignLoader {
         Map<String, ItemSettings> items = items(root, p);
         List<String> channels = channels(root, p);
         AlertThresholds alerts = alerts(root, p);
+        List<TrafficPlanPoint> trafficPlan = trafficPlan(root, p);
         if (p.any()) {
             throw p.exception();
         }
         return new CampaignDefinition(id, name, start, end, target, tolerance, List.copyOf(pacing), safety,
-                Map.copyOf(items), List.copyOf(channels), alerts);
+                Map.copyOf(items), List.copyOf(channels), alerts, List.copyOf(trafficPlan));
+    }
+
+    /** Steps of expected pv per minute, in time order; any positive scale (only the shape is compared). */
+    private static List<TrafficPlanPoint> trafficPlan(JsonNode root, Problems p) {
+        List<TrafficPlanPoint> plan = new ArrayList<>();
+        JsonNode node = root.get("traffic_plan");
+        if (node == null || node.isNull()) {
+            return plan;
+        }
+        if (!node.isArray()) {
+            p.add("traffic_plan", "must be a list of {at, pv_per_minute}");
+            return plan;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            String path = "traffic_plan[" + i + "]";
+            JsonNode entry = node.get(i);
+            if (!entry.isObject()) {
+                p.add(path, "must be a mapping {at, pv_per_minute}");
+                continue;
+            }
+            p.unknownKeys(entry, path + ".", TRAFFIC_PLAN_KEYS);
+            Long at = p.time(entry, "at", path + ".at");
+            BigDecimal pv = p.positive(entry, "pv_per_minute", path + ".pv_per_minute");
+            if (at == null || pv == null) {
+                continue;
+            }
+            if (at % MINUTE != 0) {
+                p.add(path + ".at", "must be on a whole minute (traffic is judged by the minute)");
+            } else if (!plan.isEmpty() && at <= plan.get(plan.size() - 1).at()) {
+                p.add(path + ".at", "must be later than the step before it");
+            }
+            plan.add(new TrafficPlanPoint(at, pv));
+        }
+        return plan;
     }
 
     private static List<PacingCheckpoint> pacing(JsonNode root, Problems p, Long start, Long end) {
@@ -283,6 +321,12 @@ public final class CampaignLoader {
                         ? orDefault(p.count(conversion, "min_pv", "alerts.conversion_drop.min_pv"),
                                 d.conversionMinPv())
                         : d.conversionMinPv(),
+                p.minutesOrZero(conversion, "payment_lag_minutes", "alerts.conversion_drop.payment_lag_minutes",
+                        d.conversionPaymentLagMinutes(), MAX_PAYMENT_LAG_MINUTES),
+                conversion.has("min_sigmas")
+                        ? orDefault(p.nonNegative(conversion, "min_sigmas", "alerts.conversion_drop.min_sigmas"),
+                                d.conversionMinSigmas())
+                        : d.conversionMinSigmas(),
                 p.flag(traffic, "enabled", "alerts.traffic_drop.enabled", d.trafficDropEnabled()),
                 traffic.has("drop") ? p.fraction(traffic, "drop", "alerts.traffic_drop.drop", false) : d.trafficDrop(),
                 p.minutes(traffic, "baseline_minutes", "alerts.traffic_drop.baseline_minutes",
@@ -308,6 +352,10 @@ public final class CampaignLoader {
     }
 
     private static long orDefault(Long value, long fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static BigDecimal orDefault(BigDecimal value, BigDecimal fallback) {
         return value == null ? fallback : value;
     }
 
@@ -503,6 +551,57 @@ public final class CampaignLoader {
                 return fallback;
             }
             return value.intValue();
+        }
+
+        /** Whole minutes in 0..max; the default when absent. */
+        int minutesOrZero(JsonNode node, String key, String path, int fallback, int max) {
+            JsonNode value = node.get(key);
+            if (value == null || value.isNull()) {
+                return fallback;
+            }
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0
+                    || value.intValue() > max) {
+                add(path, "must be a whole number of minutes, 0 to " + max);
+                return fallback;
+            }
+            return value.intValue();
+        }
+
+        BigDecimal positive(JsonNode node, String key, String path) {
+            BigDecimal number = decimal(node, key, path);
+            if (number != null && number.signum() <= 0) {
+                add(path, "must be above 0");
+                return null;
+            }
+            return number;
+        }
+
+        BigDecimal nonNegative(JsonNode node, String key, String path) {
+            BigDecimal number = decimal(node, key, path);
+            if (number != null && number.signum() < 0) {
+                add(path, "must be 0 or more");
+                return null;
+            }
+            return number;
+        }
+
+        private BigDecimal decimal(JsonNode node, String key, String path) {
+            JsonNode value = required(node, key, path);
+            if (value == null) {
+                return null;
+            }
+            try {
+                if (value.isNumber()) {
+                    return value.decimalValue();
+                }
+                if (value.isTextual()) {
+                    return new BigDecimal(value.textValue().trim());
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            add(path, "must be a number");
+            return null;
         }
 
         Long count(JsonNode node, String key) {

@@ -17,8 +17,9 @@ public class CampaignState extends ThrottledEmission {
     public long lastCheckpointAt = ItemState.INACTIVE;
     public long behindSince = ItemState.INACTIVE;
     public long trafficDropSince = ItemState.INACTIVE;
-    /** While TRAFFIC_DROP is active: the baseline pv it fired against. */
+    /** While TRAFFIC_DROP is active: the baseline pv it fired against, and the expected pv of the same minutes. */
     public long trafficBaselinePv;
+    public java.math.BigDecimal trafficBaselineExpected;
 
     public CampaignState() {}
 }

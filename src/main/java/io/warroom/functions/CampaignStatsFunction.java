@@ -14,6 +14,7 @@ import io.warroom.model.ChannelTraffic;
 import io.warroom.model.MinuteStats;
 import io.warroom.model.PacingStatus;
 import io.warroom.serde.Money;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -230,8 +231,10 @@ public final class CampaignStatsFunction extends CampaignKeyedFunction<String, C
     }
 
     /**
-     * TRAFFIC_DROP at minute boundary {@code boundary}, for the campaign and each channel, once the minute and its
-     * whole baseline lie inside the campaign.
+     * TRAFFIC_DROP at minute boundary {@code boundary}, for the campaign against its expected curve and for each
+     * channel against its share of the campaign, once the minute and its whole baseline lie inside the campaign.
+     * While an alert is active it is judged against the baseline it fired against: a lasting outage would otherwise
+     * slide into the baseline and resolve itself.
      */
     private void evaluateTraffic(long boundary, CampaignState st, CampaignDefinition campaign, ReadOnlyContext ctx)
             throws Exception {
@@ -241,42 +244,52 @@ public final class CampaignStatsFunction extends CampaignKeyedFunction<String, C
         if (baselineFrom < campaign.start()) {
             return;
         }
-        // While an alert is active, traffic is judged against the baseline it fired against: a lasting outage
-        // would otherwise slide into the baseline and resolve itself.
         long pv = minutePv(minute);
-        long baseline = st.trafficDropSince != ItemState.INACTIVE ? st.trafficBaselinePv : 0;
-        for (long m = baselineFrom; m < minute && st.trafficDropSince == ItemState.INACTIVE; m += MINUTE) {
-            baseline += minutePv(m);
+        BigDecimal expected = campaign.expectedPv(minute);
+        long baselinePv = 0;
+        BigDecimal baselineExpected = BigDecimal.ZERO;
+        for (long m = baselineFrom; m < minute; m += MINUTE) {
+            baselinePv += minutePv(m);
+            baselineExpected = baselineExpected.add(campaign.expectedPv(m));
         }
-        long campaignBaseline = baseline;
-        long since = AlertTransitions.update(st.trafficDropSince,
-                EarlyWarnings.trafficDropped(thresholds, pv, campaignBaseline), boundary, AlertType.TRAFFIC_DROP,
-                campaign.campaignId(), null,
-                () -> EarlyWarnings.describeTraffic(thresholds, campaign.campaignId(), pv, campaignBaseline),
+        boolean campaignActive = st.trafficDropSince != ItemState.INACTIVE;
+        long judgedPv = campaignActive ? st.trafficBaselinePv : baselinePv;
+        BigDecimal judgedExpected = campaignActive ? st.trafficBaselineExpected : baselineExpected;
+        st.trafficDropSince = AlertTransitions.update(st.trafficDropSince,
+                EarlyWarnings.trafficBelowExpected(thresholds, pv, expected, judgedPv, judgedExpected), boundary,
+                AlertType.TRAFFIC_DROP, campaign.campaignId(), null,
+                () -> EarlyWarnings.describeTraffic(thresholds, campaign.campaignId(), pv, expected, judgedPv,
+                        judgedExpected),
                 alert -> ctx.output(ALERTS, alert));
-        if (st.trafficDropSince == ItemState.INACTIVE) {
-            st.trafficBaselinePv = campaignBaseline;
+        if (!campaignActive) {
+            st.trafficBaselinePv = judgedPv;
+            st.trafficBaselineExpected = judgedExpected;
         }
-        st.trafficDropSince = since;
+        if (pv == 0) {
+            return; // no share of nothing: the campaign's own alert speaks, and the channels' stay as they are
+        }
         for (Map.Entry<String, ChannelTotals> entry : channels.entries()) {
             String channel = entry.getKey();
             ChannelTotals totals = entry.getValue();
             long channelPv = totals.minutePv(minute);
             boolean active = totals.trafficDropSince != ItemState.INACTIVE;
-            long channelBaseline = active ? totals.trafficBaselinePv : 0;
+            long channelBaseline = 0;
             for (long m = baselineFrom; m < minute && !active; m += MINUTE) {
                 channelBaseline += totals.minutePv(m);
             }
-            long channelBaselinePv = channelBaseline;
+            long channelBaselinePv = active ? totals.trafficBaselinePv : channelBaseline;
+            long campaignBaselinePv = active ? totals.trafficBaselineCampaignPv : baselinePv;
             long channelSince = AlertTransitions.update(totals.trafficDropSince,
-                    EarlyWarnings.trafficDropped(thresholds, channelPv, channelBaselinePv), boundary,
-                    AlertType.TRAFFIC_DROP, campaign.campaignId(), null, channel,
-                    () -> EarlyWarnings.describeTraffic(thresholds, campaign.campaignId() + " channel " + channel,
-                            channelPv, channelBaselinePv),
+                    EarlyWarnings.channelShareDropped(thresholds, channelPv, pv, channelBaselinePv, campaignBaselinePv),
+                    boundary, AlertType.TRAFFIC_DROP, campaign.campaignId(), null, channel,
+                    () -> EarlyWarnings.describeChannelShare(thresholds,
+                            campaign.campaignId() + " channel " + channel, channelPv, pv, channelBaselinePv,
+                            campaignBaselinePv),
                     alert -> ctx.output(ALERTS, alert));
             if (channelSince != totals.trafficDropSince) {
                 totals.trafficDropSince = channelSince;
                 totals.trafficBaselinePv = channelBaselinePv;
+                totals.trafficBaselineCampaignPv = campaignBaselinePv;
                 channels.put(channel, totals);
             }
         }

@@ -18,8 +18,9 @@ public class ChannelTotals {
     public long[] recentPv;
     public long[] recentMinute;
     public long trafficDropSince = ItemState.INACTIVE;
-    /** While TRAFFIC_DROP is active: the baseline pv it fired against. */
+    /** While TRAFFIC_DROP is active: the channel's and the campaign's baseline pv it fired against. */
     public long trafficBaselinePv;
+    public long trafficBaselineCampaignPv;
 
     public ChannelTotals() {}
 

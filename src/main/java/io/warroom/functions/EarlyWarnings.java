@@ -1,6 +1,8 @@
 package io.warroom.functions;
 
 import io.warroom.config.AlertThresholds;
+import io.warroom.config.CampaignDefinition;
+import io.warroom.model.ConversionWindow;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
@@ -9,6 +11,8 @@ import java.math.RoundingMode;
  * of their alerts. Shared by the item and campaign functions, which gather the counts.
  */
 final class EarlyWarnings {
+    private static final long MINUTE = 60_000L;
+
     private EarlyWarnings() {}
 
     /** {@code stock x window <= horizon x units}, with some units sold in the window. */
@@ -38,49 +42,149 @@ final class EarlyWarnings {
     }
 
     /**
-     * Recent conversion (orders per pv) more than {@code drop} below the baseline's, both with enough pv:
-     * {@code o_r x p_b < (1 - drop) x o_b x p_r}.
+     * {@code A}, where the baseline's paid orders start: the first whole minute at or after {@code start + L}. Paid
+     * orders before it came from clicks before the campaign, which no pv window holds.
      */
-    static boolean conversionDropped(
-            AlertThresholds t, long recentPv, long recentOrders, long baselinePv, long baselineOrders) {
-        return t.conversionDropEnabled() && recentPv >= t.conversionMinPv() && baselinePv >= t.conversionMinPv()
-                && baselineOrders > 0
-                && below(BigDecimal.valueOf(recentOrders).multiply(BigDecimal.valueOf(baselinePv)),
-                        t.conversionDrop(),
-                        BigDecimal.valueOf(baselineOrders).multiply(BigDecimal.valueOf(recentPv)));
+    static long conversionBaselineStart(CampaignDefinition campaign) {
+        long afterLag = campaign.start() + campaign.alerts().conversionPaymentLagMinutes() * MINUTE;
+        return Math.floorDiv(afterLag + MINUTE - 1, MINUTE) * MINUTE;
     }
 
-    static AlertTransitions.Description describeConversion(
-            AlertThresholds t, String itemId, long recentPv, long recentOrders, long baselinePv, long baselineOrders) {
-        String recent = percent(BigDecimal.valueOf(recentOrders), recentPv);
-        String baseline = percent(BigDecimal.valueOf(baselineOrders), baselinePv);
-        String limit = percent(BigDecimal.ONE.subtract(t.conversionDrop()).multiply(BigDecimal.valueOf(baselineOrders)),
-                baselinePv);
-        return new AlertTransitions.Description(itemId + ": conversion " + recent + " over the last "
-                + t.conversionWindowMinutes() + " min (" + recentOrders + " orders / " + recentPv + " pv) against "
-                + baseline + " earlier in the sale; alert below " + limit, recent, limit);
+    /**
+     * Whether an item's counts can be compared (its stock aside): at least {@code min_pv} pv (and some) in the recent
+     * pv window and in the baseline, and a paid order in the baseline.
+     */
+    static boolean conversionComparable(AlertThresholds t, long recentPv, long baselinePv, long baselineOrders) {
+        long minPv = Math.max(1, t.conversionMinPv());
+        return recentPv >= minPv && baselinePv >= minPv && baselineOrders > 0;
     }
 
-    /** The minute's pv more than {@code drop} below the baseline's average: {@code p x B < (1 - drop) x p_b}. */
-    static boolean trafficDropped(AlertThresholds t, long minutePv, long baselinePv) {
-        long minutes = t.trafficBaselineMinutes();
-        return t.trafficDropEnabled()
-                && BigDecimal.valueOf(baselinePv).compareTo(
-                        BigDecimal.valueOf(minutes).multiply(BigDecimal.valueOf(t.trafficMinPvPerMinute()))) >= 0
-                && below(BigDecimal.valueOf(minutePv).multiply(BigDecimal.valueOf(minutes)), t.trafficDrop(),
-                        BigDecimal.valueOf(baselinePv));
+    /** Decimal places of an item's expected paid orders: the one rounding of CONVERSION_DROP (half even). */
+    static final int EXPECTED_ORDERS_SCALE = 6;
+
+    /** The paid orders an item's recent window would have had at its baseline conversion: {@code o_b x p_r / p_b}. */
+    static BigDecimal expectedOrders(ConversionWindow w) {
+        return BigDecimal.valueOf(w.baselineOrders()).multiply(BigDecimal.valueOf(w.recentPv()))
+                .divide(BigDecimal.valueOf(w.baselinePv()), EXPECTED_ORDERS_SCALE, RoundingMode.HALF_EVEN);
     }
 
-    static AlertTransitions.Description describeTraffic(
-            AlertThresholds t, String subject, long minutePv, long baselinePv) {
-        BigDecimal average = BigDecimal.valueOf(baselinePv)
-                .divide(BigDecimal.valueOf(t.trafficBaselineMinutes()), 1, RoundingMode.HALF_UP);
-        BigDecimal limit = BigDecimal.ONE.subtract(t.trafficDrop()).multiply(BigDecimal.valueOf(baselinePv))
-                .divide(BigDecimal.valueOf(t.trafficBaselineMinutes()), 1, RoundingMode.HALF_UP);
+    /**
+     * The campaign's comparable items together got {@code o} paid orders against {@code e} expected: more than
+     * {@code drop} below, {@code o < (1 - drop) x e}, and beyond chance, {@code (e - o)^2 >= min_sigmas^2 x e}.
+     */
+    static boolean campaignConversionDropped(AlertThresholds t, long orders, BigDecimal expected) {
+        if (!t.conversionDropEnabled() || expected.signum() <= 0) {
+            return false;
+        }
+        BigDecimal observed = BigDecimal.valueOf(orders);
+        return below(observed, t.conversionDrop(), expected) && significant(t, expected.subtract(observed), expected);
+    }
+
+    /**
+     * One comparable item's drop against the campaign's trend {@code O / E} (its comparable items' paid orders over
+     * their expected): {@code o x E < (1 - drop) x e x O} and {@code (e x O - o x E)^2 >= min_sigmas^2 x e x O x E},
+     * the item's {@code o} against {@code e x O / E}, multiplied out by {@code E}.
+     */
+    static boolean itemConversionDropped(AlertThresholds t, ConversionWindow w, long campaignOrders,
+            BigDecimal campaignExpected) {
+        if (!t.conversionDropEnabled() || !w.comparable() || campaignExpected.signum() <= 0) {
+            return false;
+        }
+        BigDecimal scaledExpected = expectedOrders(w).multiply(BigDecimal.valueOf(campaignOrders));
+        BigDecimal observed = BigDecimal.valueOf(w.recentOrders()).multiply(campaignExpected);
+        return below(observed, t.conversionDrop(), scaledExpected)
+                && significant(t, scaledExpected.subtract(observed), scaledExpected.multiply(campaignExpected));
+    }
+
+    /** {@code gap^2 >= min_sigmas^2 x variance}: a Poisson count's standard deviation is the root of its mean. */
+    private static boolean significant(AlertThresholds t, BigDecimal gap, BigDecimal variance) {
+        BigDecimal sigmas = t.conversionMinSigmas();
+        return gap.multiply(gap).compareTo(sigmas.multiply(sigmas).multiply(variance)) >= 0;
+    }
+
+    static AlertTransitions.Description describeCampaignConversion(
+            AlertThresholds t, String campaignId, long orders, BigDecimal expected, int items) {
+        BigDecimal limit = BigDecimal.ONE.subtract(t.conversionDrop()).multiply(expected)
+                .setScale(1, RoundingMode.HALF_UP);
+        return new AlertTransitions.Description("campaign " + campaignId + ": " + orders + " paid orders in the last "
+                + t.conversionWindowMinutes() + " min against " + expected.setScale(1, RoundingMode.HALF_UP)
+                        .toPlainString()
+                + " expected at the earlier conversion of its " + items + " items with enough traffic in stock",
+                Long.toString(orders), limit.toPlainString());
+    }
+
+    static AlertTransitions.Description describeItemConversion(
+            AlertThresholds t, ConversionWindow w, long campaignOrders, BigDecimal campaignExpected) {
+        if (!w.comparable() || campaignExpected.signum() <= 0) {
+            return new AlertTransitions.Description(w.itemId() + ": no longer judged (" + w.recentPv()
+                    + " pv in the window, or out of stock)", Long.toString(w.recentOrders()), "-");
+        }
+        BigDecimal trend = BigDecimal.valueOf(campaignOrders).divide(campaignExpected, 2, RoundingMode.HALF_UP);
+        BigDecimal expected = expectedOrders(w).multiply(BigDecimal.valueOf(campaignOrders))
+                .divide(campaignExpected, 1, RoundingMode.HALF_UP);
+        BigDecimal limit = BigDecimal.ONE.subtract(t.conversionDrop()).multiply(expectedOrders(w))
+                .multiply(BigDecimal.valueOf(campaignOrders)).divide(campaignExpected, 1, RoundingMode.HALF_UP);
+        return new AlertTransitions.Description(w.itemId() + ": " + w.recentOrders() + " paid orders in the last "
+                + t.conversionWindowMinutes() + " min against " + expected.toPlainString() + " expected (conversion "
+                + percent(BigDecimal.valueOf(w.recentOrders()), w.recentPv()) + " against "
+                + percent(BigDecimal.valueOf(w.baselineOrders()), w.baselinePv())
+                + " earlier in the sale, campaign trend x" + trend.toPlainString() + ")",
+                Long.toString(w.recentOrders()), limit.toPlainString());
+    }
+
+    /**
+     * The campaign's TRAFFIC_DROP against its expected curve {@code x} (the traffic plan, else flat): the minute's
+     * pv {@code p} more than {@code drop} below what the baseline's pv per expected unit predicts,
+     * {@code p x X_b < (1 - drop) x x(m) x p_b}, with a baseline of at least {@code B x min_pv_per_minute} pv.
+     */
+    static boolean trafficBelowExpected(AlertThresholds t, long minutePv, BigDecimal minuteExpected, long baselinePv,
+            BigDecimal baselineExpected) {
+        return t.trafficDropEnabled() && enoughBaseline(t, baselinePv)
+                && below(BigDecimal.valueOf(minutePv).multiply(baselineExpected), t.trafficDrop(),
+                        minuteExpected.multiply(BigDecimal.valueOf(baselinePv)));
+    }
+
+    /**
+     * A channel's TRAFFIC_DROP: its share of the campaign's pv in the minute more than {@code drop} below its share
+     * in the baseline, {@code c x P_b < (1 - drop) x c_b x P}, with a channel baseline of at least
+     * {@code B x min_pv_per_minute} pv. Channels falling together keep their shares: that is the sale's shape.
+     */
+    static boolean channelShareDropped(AlertThresholds t, long channelPv, long campaignPv, long channelBaselinePv,
+            long campaignBaselinePv) {
+        return t.trafficDropEnabled() && enoughBaseline(t, channelBaselinePv)
+                && below(BigDecimal.valueOf(channelPv).multiply(BigDecimal.valueOf(campaignBaselinePv)),
+                        t.trafficDrop(),
+                        BigDecimal.valueOf(channelBaselinePv).multiply(BigDecimal.valueOf(campaignPv)));
+    }
+
+    private static boolean enoughBaseline(AlertThresholds t, long baselinePv) {
+        return BigDecimal.valueOf(baselinePv).compareTo(BigDecimal.valueOf(t.trafficBaselineMinutes())
+                .multiply(BigDecimal.valueOf(t.trafficMinPvPerMinute()))) >= 0;
+    }
+
+    static AlertTransitions.Description describeTraffic(AlertThresholds t, String subject, long minutePv,
+            BigDecimal minuteExpected, long baselinePv, BigDecimal baselineExpected) {
+        BigDecimal expected = minuteExpected.multiply(BigDecimal.valueOf(baselinePv))
+                .divide(baselineExpected, 1, RoundingMode.HALF_UP);
+        BigDecimal limit = BigDecimal.ONE.subtract(t.trafficDrop()).multiply(minuteExpected)
+                .multiply(BigDecimal.valueOf(baselinePv)).divide(baselineExpected, 1, RoundingMode.HALF_UP);
         return new AlertTransitions.Description(subject + ": " + minutePv + " pv in the last minute against "
-                + average.toPlainString() + " per minute in the baseline; alert below " + limit.toPlainString(),
-                Long.toString(minutePv), limit.toPlainString());
+                + expected.toPlainString() + " expected from the " + t.trafficBaselineMinutes()
+                + " min before; alert below " + limit.toPlainString(), Long.toString(minutePv),
+                limit.toPlainString());
     }
+
+    static AlertTransitions.Description describeChannelShare(AlertThresholds t, String subject, long channelPv,
+            long campaignPv, long channelBaselinePv, long campaignBaselinePv) {
+        String share = percent(BigDecimal.valueOf(channelPv), campaignPv);
+        String before = percent(BigDecimal.valueOf(channelBaselinePv), campaignBaselinePv);
+        String limit = percent(BigDecimal.ONE.subtract(t.trafficDrop()).multiply(BigDecimal.valueOf(channelBaselinePv)),
+                campaignBaselinePv);
+        return new AlertTransitions.Description(subject + ": " + share + " of the campaign's pv in the last minute ("
+                + channelPv + " of " + campaignPv + ") against " + before + " in the " + t.trafficBaselineMinutes()
+                + " min before; alert below " + limit, share, limit);
+    }
+
 
     /** {@code value < (1 - drop) x reference}, exactly. */
     private static boolean below(BigDecimal value, BigDecimal drop, BigDecimal reference) {

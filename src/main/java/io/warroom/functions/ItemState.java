@@ -7,6 +7,8 @@ public class ItemState extends ThrottledEmission {
     public long pv;
     public long carts;
     public long orders;
+    /** Paid orders before the conversion baseline's start (the campaign's first payment lag): in no baseline. */
+    public long ordersBeforeLag;
     public long units;
     public long gmvCents;
     public long refundedCents;
@@ -26,13 +28,16 @@ public class ItemState extends ThrottledEmission {
     /** Fire time of the active STOCK_LOW alert, or {@link #INACTIVE}. */
     public long stockLowSince = INACTIVE;
     public long stockOutSince = INACTIVE;
+    /** When STOCK_OUT last resolved, or {@link #INACTIVE}: conversion is judged only over windows in stock. */
+    public long stockBackAt = INACTIVE;
     public long oversoldSince = INACTIVE;
 
     /** Time ({@code at}) of the last pacing checkpoint evaluated, or {@link #INACTIVE}. */
     public long lastCheckpointAt = INACTIVE;
     public long behindSince = INACTIVE;
     public long stockEtaSince = INACTIVE;
-    public long conversionDropSince = INACTIVE;
+    /** Whether the item's conversion counts were comparable at the last boundary (its window went to the judge). */
+    public boolean conversionComparable;
     /** The last minute boundary evaluated: each is evaluated once, in order. */
     public long lastBoundary = INACTIVE;
     /** Per-minute counts are kept from this minute on; older ones only count in the totals. */

@@ -7,6 +7,7 @@ import io.warroom.config.ItemSettings;
 import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
+import io.warroom.model.ConversionWindow;
 import io.warroom.model.ItemSignal;
 import io.warroom.model.ItemStats;
 import io.warroom.model.ItemTraffic;
@@ -42,10 +43,11 @@ import org.apache.flink.util.OutputTag;
  *       changes of one timestamp.
  *   <li>Items with a gmv target are checked at each pacing checkpoint (ITEM_TARGET_SHORTFALL).
  *   <li>Clicks and paid orders are also counted per event-time minute. When the watermark reaches a minute
- *       boundary, STOCK_ETA and CONVERSION_DROP are evaluated over the windows ending there; the minutes older
- *       than the longest window are then folded away. Boundaries are evaluated while the item has counts in its
- *       windows or one of these alerts active (otherwise both conditions are clear), and always for items with
- *       a gmv target.
+ *       boundary, STOCK_ETA is evaluated over the window ending there, and the item's conversion counts go to the
+ *       campaign's {@link ConversionJudgeFunction} when they are comparable; the minutes older than the longest
+ *       window are then folded away. Boundaries are evaluated while the item has counts in its windows, STOCK_ETA
+ *       active or comparable conversion counts at the boundary before (otherwise nothing can change), and always
+ *       for items with a gmv target.
  * </ul>
  *
  * Changed stats are emitted at most once per stats interval (processing time). When event time passes the
@@ -54,6 +56,8 @@ import org.apache.flink.util.OutputTag;
  */
 public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemSignal, ItemStats> {
     public static final OutputTag<AlertEvent> ALERTS = new OutputTag<>("item-alerts") {};
+    /** An item's CONVERSION_DROP counts at a minute boundary where they are comparable, for the judge. */
+    public static final OutputTag<ConversionWindow> CONVERSION = new OutputTag<>("item-conversion") {};
 
     /** Within one timestamp: the configured stock first, then snapshots, then reservations, then releases. */
     private static final Comparator<ItemSignal> STOCK_ORDER = Comparator.comparing(ItemSignal::kind)
@@ -108,6 +112,9 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
             case TRAFFIC -> addTraffic(signal.traffic(), st, campaign, ctx);
             case PAID -> {
                 st.orders++;
+                if (signal.ts() < EarlyWarnings.conversionBaselineStart(campaign)) {
+                    st.ordersBeforeLag++;
+                }
                 st.units += signal.quantity();
                 st.gmvCents += signal.amountCents();
                 Sketches.add(buyers, signal.userId(), settings.itemSketchLgK());
@@ -257,7 +264,9 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
             ReadOnlyContext ctx) throws Exception {
         AlertThresholds thresholds = campaign.alerts();
         long etaFrom = boundary - thresholds.stockEtaWindowMinutes() * MINUTE;
-        long conversionFrom = boundary - thresholds.conversionWindowMinutes() * MINUTE;
+        long ordersFrom = boundary - thresholds.conversionWindowMinutes() * MINUTE;
+        long pvTo = boundary - thresholds.conversionPaymentLagMinutes() * MINUTE;
+        long pvFrom = pvTo - thresholds.conversionWindowMinutes() * MINUTE;
         long units = 0;
         long recentPv = 0;
         long recentOrders = 0;
@@ -269,11 +278,15 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
             if (minute >= etaFrom && minute < boundary) {
                 units += counts.units;
             }
-            if (minute >= conversionFrom) {
+            if (minute >= pvFrom) {
                 pvFromWindow += counts.pv;
+                if (minute < pvTo) {
+                    recentPv += counts.pv;
+                }
+            }
+            if (minute >= ordersFrom) {
                 ordersFromWindow += counts.orders;
                 if (minute < boundary) {
-                    recentPv += counts.pv;
                     recentOrders += counts.orders;
                 }
             }
@@ -285,16 +298,22 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
                 AlertType.STOCK_ETA, campaign.campaignId(), itemId,
                 () -> EarlyWarnings.describeSellOut(thresholds, itemId, stock, unitsInWindow),
                 alert -> ctx.output(ALERTS, alert));
-        // The baseline is everything before the recent window: the totals less the minutes from its start on.
-        long pv = recentPv;
-        long orders = recentOrders;
+        // The baselines are everything before the recent windows: the totals less the minutes from their start on,
+        // and for paid orders less those of the first payment lag, which no pv of the campaign led to.
+        // A sold-out item sells nothing whatever its page converts: STOCK_OUT speaks for it.
+        boolean inStockThroughWindow = st.stockOutSince == ItemState.INACTIVE
+                && (st.stockBackAt == ItemState.INACTIVE || st.stockBackAt <= ordersFrom);
         long baselinePv = st.pv - pvFromWindow;
-        long baselineOrders = st.orders - ordersFromWindow;
-        st.conversionDropSince = AlertTransitions.update(st.conversionDropSince,
-                EarlyWarnings.conversionDropped(thresholds, pv, orders, baselinePv, baselineOrders), boundary,
-                AlertType.CONVERSION_DROP, campaign.campaignId(), itemId,
-                () -> EarlyWarnings.describeConversion(thresholds, itemId, pv, orders, baselinePv, baselineOrders),
-                alert -> ctx.output(ALERTS, alert));
+        long baselineOrders = st.orders - ordersFromWindow - st.ordersBeforeLag;
+        boolean comparable = thresholds.conversionDropEnabled() && inStockThroughWindow
+                && EarlyWarnings.conversionComparable(thresholds, recentPv, baselinePv, baselineOrders);
+        ConversionWindow window = new ConversionWindow(campaign.campaignId(), itemId, boundary, recentPv,
+                recentOrders, baselinePv, baselineOrders, comparable);
+        // One more window after the last comparable one lets the judge resolve an alert of the item.
+        if (comparable || st.conversionComparable) {
+            ctx.output(CONVERSION, window);
+        }
+        st.conversionComparable = comparable;
 
         st.recentFrom = boundary - thresholds.itemWindowMinutes() * MINUTE;
         boolean windowsHoldCounts = false;
@@ -312,7 +331,7 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
             registerCheckpoints(campaign, ctx);
         }
         if (next <= campaign.end() && (hasTarget || windowsHoldCounts || st.stockEtaSince != ItemState.INACTIVE
-                || st.conversionDropSince != ItemState.INACTIVE)) {
+                || st.conversionComparable)) {
             ctx.timerService().registerEventTimeTimer(next - 1);
         }
     }
@@ -362,6 +381,7 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
                         itemId + ": " + stock + " left, safety stock is " + safety,
                         Long.toString(stock), Long.toString(safety)),
                 alert -> ctx.output(ALERTS, alert));
+        long wasOutSince = st.stockOutSince;
         st.stockOutSince = AlertTransitions.update(st.stockOutSince, st.stockKnown && stock <= 0, at,
                 AlertType.STOCK_OUT, campaign.campaignId(), itemId,
                 () -> new AlertTransitions.Description(
@@ -369,6 +389,9 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
                                 + stock + " left)",
                         Long.toString(stock), "0"),
                 alert -> ctx.output(ALERTS, alert));
+        if (wasOutSince != ItemState.INACTIVE && st.stockOutSince == ItemState.INACTIVE) {
+            st.stockBackAt = at;
+        }
         st.oversoldSince = AlertTransitions.update(st.oversoldSince, st.stockKnown && stock < 0, at,
                 AlertType.OVERSOLD, campaign.campaignId(), itemId,
                 () -> new AlertTransitions.Description(

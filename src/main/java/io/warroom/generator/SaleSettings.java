@@ -2,6 +2,7 @@ package io.warroom.generator;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * Everything that shapes a generated sale. The same settings (seed included) always produce the same records,
@@ -15,6 +16,7 @@ import java.time.OffsetDateTime;
  * @param items number of items; {@code hitItems} of them are flash-sale hits taking {@code hitShare} of all clicks
  * @param users size of the user population
  * @param inventoryInterval how often the warehouse reports the stock of each watched item
+ * @param incidents what goes wrong during the sale, if anything
  */
 public record SaleSettings(
         long seed,
@@ -28,11 +30,21 @@ public record SaleSettings(
         double hitShare,
         int users,
         Duration inventoryInterval,
-        DirtSettings dirt) {
+        DirtSettings dirt,
+        List<Incident> incidents) {
 
     public static final OffsetDateTime DEFAULT_START = OffsetDateTime.parse("2026-11-11T00:00:00+08:00");
 
+    /** A sale without incidents. */
+    public SaleSettings(long seed, OffsetDateTime start, Duration duration, double peakRate, double baseRate,
+            Duration decay, int items, int hitItems, double hitShare, int users, Duration inventoryInterval,
+            DirtSettings dirt) {
+        this(seed, start, duration, peakRate, baseRate, decay, items, hitItems, hitShare, users, inventoryInterval,
+                dirt, List.of());
+    }
+
     public SaleSettings {
+        incidents = List.copyOf(incidents);
         if (duration.toMillis() < 1000) {
             throw new IllegalArgumentException("duration must be at least 1s");
         }
@@ -72,6 +84,6 @@ public record SaleSettings(
 
     public SaleSettings withDirt(DirtSettings newDirt) {
         return new SaleSettings(seed, start, duration, peakRate, baseRate, decay, items, hitItems, hitShare, users,
-                inventoryInterval, newDirt);
+                inventoryInterval, newDirt, incidents);
     }
 }

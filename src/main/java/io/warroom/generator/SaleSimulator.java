@@ -51,6 +51,7 @@ final class SaleSimulator {
     private final Timeline<Object> timeline = new Timeline<>();
     private final ArrayDeque<SaleEvent> ready = new ArrayDeque<>();
     private final SaleTotals totals = new SaleTotals();
+    private final List<Incident> incidents;
 
     /** Candidate session arrivals, in ms since the start, at the peak rate (thinning). */
     private double arrivalCandidateMillis;
@@ -68,6 +69,10 @@ final class SaleSimulator {
         this.warehouse = new Warehouse(catalog.size(), stock);
         this.random = random;
         this.json = new EventJson(settings.start().getOffset());
+        this.incidents = settings.incidents().stream()
+                .map(i -> i instanceof Incident.BrokenCheckout b && b.itemId().equals(Incident.BUSIEST_ITEM)
+                        ? new Incident.BrokenCheckout(catalog.id(catalog.popularRegular(0)), b.from(), b.length()) : i)
+                .toList();
         for (StockPlan.Watched watched : stock.watched()) {
             // Each item reports on its own phase, as warehouses do not all sync at the same instant.
             timeline.schedule(start + random.nextLong(inventoryIntervalMillis), new StockReport(watched));
@@ -138,6 +143,9 @@ final class SaleSimulator {
     }
 
     private void click(long now, Session session) {
+        if (clickLost(now, session)) {
+            return; // the user never reached the site: the session ends
+        }
         int item = catalog.pickForClick(random);
         String itemId = catalog.id(item);
         totals.clicks++;
@@ -203,12 +211,42 @@ final class SaleSimulator {
     }
 
     private void pay(long now, PendingOrder order) {
+        for (Incident incident : incidents) {
+            if (!incident.activeAt(now - start)) {
+                continue;
+            }
+            if (incident instanceof Incident.PaymentOutage outage) {
+                // the buyer tries again once payments work
+                long back = start + outage.from().plus(outage.length()).toMillis();
+                timeline.schedule(back + Funnel.payDelayMillis(random), new Payment(order));
+                return;
+            }
+            if (incident instanceof Incident.BrokenCheckout broken
+                    && order.lines().stream().anyMatch(line -> line.itemId().equals(broken.itemId()))) {
+                cancel(now, order);
+                return;
+            }
+        }
         totals.ordersPaid++;
         totals.paidGmvCents = Math.addExact(totals.paidGmvCents, PendingOrder.amountCents(order.lines()));
         emitOrder(order, OrderStatus.PAID, now, order.lines());
         if (random.nextDouble() < Funnel.REFUND_PROBABILITY) {
             timeline.schedule(now + Funnel.refundDelayMillis(random), new Refund(order));
         }
+    }
+
+    private boolean clickLost(long now, Session session) {
+        for (Incident incident : incidents) {
+            if (incident.activeAt(now - start)) {
+                if (incident instanceof Incident.ChannelOutage outage && outage.channel().equals(session.channel)) {
+                    return true;
+                }
+                if (incident instanceof Incident.TrafficCrash crash && random.nextDouble() < crash.lostShare()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private void cancel(long now, PendingOrder order) {

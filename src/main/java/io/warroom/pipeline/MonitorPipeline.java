@@ -7,6 +7,7 @@ import io.warroom.config.DeadLetterPolicy;
 import io.warroom.functions.AudienceShardFunction;
 import io.warroom.functions.CampaignOpenings;
 import io.warroom.functions.CampaignStatsFunction;
+import io.warroom.functions.ConversionJudgeFunction;
 import io.warroom.functions.DeadLetterRedaction;
 import io.warroom.functions.InputRouter;
 import io.warroom.functions.InputSplitter;
@@ -21,6 +22,7 @@ import io.warroom.model.AudienceSignal;
 import io.warroom.model.CampaignDelta;
 import io.warroom.model.CampaignStats;
 import io.warroom.model.CampaignUpdate;
+import io.warroom.model.ConversionWindow;
 import io.warroom.model.InputRecord;
 import io.warroom.model.ItemSignal;
 import io.warroom.model.ItemStats;
@@ -54,6 +56,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                                                                     └─ paid, refunded, by user
  *                                        keyBy (campaign, user shard) ─ AudienceShard ─► campaign orders
  *            item signals ─ keyBy (campaign, item) ─ ItemStats ─► item stats, alerts
+ *                                                           └─ conversion counts ─ keyBy campaign ─ ConversionJudge ─► alerts
  *   campaign traffic and orders ─ keyBy campaign ─ CampaignStats ─► campaign stats, alerts
  * </pre>
  *
@@ -193,8 +196,15 @@ public final class MonitorPipeline {
                 .name("Campaign stats")
                 .uid("campaign-stats");
 
+        SingleOutputStreamOperator<AlertEvent> conversionAlerts = itemStats
+                .getSideOutput(ItemStatsFunction.CONVERSION)
+                .keyBy(ConversionWindow::campaignId)
+                .connect(updates)
+                .process(new ConversionJudgeFunction(campaigns, settings))
+                .name("Conversion judge")
+                .uid("conversion-judge");
         DataStream<AlertEvent> alerts = itemStats.getSideOutput(ItemStatsFunction.ALERTS)
-                .union(campaignStats.getSideOutput(CampaignStatsFunction.ALERTS));
+                .union(campaignStats.getSideOutput(CampaignStatsFunction.ALERTS), conversionAlerts);
         // Before any sink, so that every output of dead letters, Kafka or file, gets the same redacted records. Only
         // input records carry user ids; a refused campaign update is ops' own campaign file, kept as published.
         DataStream<RejectedRecord> rejected = rejectedInput

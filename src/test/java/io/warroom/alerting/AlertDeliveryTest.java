@@ -113,7 +113,11 @@ class AlertDeliveryTest {
         assertThat(AlertmanagerAlert.severityOf(AlertType.TARGET_SHORTFALL)).isEqualTo("page");
         assertThat(AlertmanagerAlert.severityOf(AlertType.STOCK_LOW)).isEqualTo("warning");
         assertThat(AlertmanagerAlert.severityOf(AlertType.ITEM_TARGET_SHORTFALL)).isEqualTo("warning");
-        assertThat(AlertmanagerAlert.severityOf(null)).isEqualTo("warning");
+        assertThat(AlertmanagerAlert.severityOf((AlertType) null)).isEqualTo("warning");
+        AlertEvent campaignWide = AlertEvent.fired(AlertType.CONVERSION_DROP, "c1", null, 60_000L, "s", "0", "1");
+        AlertEvent itemOnly = AlertEvent.fired(AlertType.CONVERSION_DROP, "c1", "sku-1", 60_000L, "s", "0", "1");
+        assertThat(AlertmanagerAlert.severityOf(campaignWide)).isEqualTo("page");
+        assertThat(AlertmanagerAlert.severityOf(itemOnly)).isEqualTo("warning");
     }
 
     @Test

@@ -307,6 +307,10 @@ class CampaignLoaderTest {
 
     // ---- early-warning thresholds (alerts:) ----
 
+    private CampaignDefinition load(CampaignYaml campaign) throws Exception {
+        return CampaignLoader.load(List.of(write("campaign.yaml", campaign))).all().get(0);
+    }
+
     private CampaignDefinition loadWithAlerts(String alertsYaml) throws Exception {
         return CampaignLoader.load(List.of(write("alerts.yaml", CampaignYaml.valid("a").set("alerts", alertsYaml))))
                 .get("a");
@@ -323,11 +327,13 @@ class CampaignLoaderTest {
         assertThat(a.stockEtaWindowMinutes()).isEqualTo(10);
         assertThat(a.conversionDropEnabled()).isTrue();
         assertThat(a.conversionDrop()).isEqualByComparingTo("0.5");
-        assertThat(a.conversionWindowMinutes()).isEqualTo(10);
+        assertThat(a.conversionWindowMinutes()).isEqualTo(5);
         assertThat(a.conversionMinPv()).isEqualTo(200);
+        assertThat(a.conversionPaymentLagMinutes()).isEqualTo(3);
+        assertThat(a.conversionMinSigmas()).isEqualByComparingTo("4");
         assertThat(a.trafficDropEnabled()).isTrue();
         assertThat(a.trafficDrop()).isEqualByComparingTo("0.5");
-        assertThat(a.trafficBaselineMinutes()).isEqualTo(10);
+        assertThat(a.trafficBaselineMinutes()).isEqualTo(3);
         assertThat(a.trafficMinPvPerMinute()).isEqualTo(100);
     }
 
@@ -341,7 +347,8 @@ class CampaignLoaderTest {
     @Test
     void everyThresholdCanBeOverridden() throws Exception {
         AlertThresholds a = loadWithAlerts("{ stock_eta: { horizon_minutes: 45, window_minutes: 5 },"
-                + " conversion_drop: { drop: 0.35, window_minutes: 15, min_pv: 500 },"
+                + " conversion_drop: { drop: 0.35, window_minutes: 15, min_pv: 500, payment_lag_minutes: 0,"
+                + " min_sigmas: 2.5 },"
                 + " traffic_drop: { drop: 0.7, baseline_minutes: 20, min_pv_per_minute: 30 } }").alerts();
 
         assertThat(a.stockEtaHorizonMinutes()).isEqualTo(45);
@@ -349,6 +356,8 @@ class CampaignLoaderTest {
         assertThat(a.conversionDrop()).isEqualByComparingTo("0.35");
         assertThat(a.conversionWindowMinutes()).isEqualTo(15);
         assertThat(a.conversionMinPv()).isEqualTo(500);
+        assertThat(a.conversionPaymentLagMinutes()).isZero();
+        assertThat(a.conversionMinSigmas()).isEqualByComparingTo("2.5");
         assertThat(a.trafficDrop()).isEqualByComparingTo("0.7");
         assertThat(a.trafficBaselineMinutes()).isEqualTo(20);
         assertThat(a.trafficMinPvPerMinute()).isEqualTo(30);
@@ -420,12 +429,40 @@ class CampaignLoaderTest {
                 "alerts.conversion_drop.window_minutes", "1 to 180");
         onlyProblem(CampaignYaml.valid("x").set("alerts", "{ conversion_drop: { min_pv: -1 } }"),
                 "alerts.conversion_drop.min_pv", "must be a whole number, 0 or more");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ conversion_drop: { payment_lag_minutes: 61 } }"),
+                "alerts.conversion_drop.payment_lag_minutes", "0 to 60");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ conversion_drop: { min_sigmas: -1 } }"),
+                "alerts.conversion_drop.min_sigmas", "must be 0 or more");
         onlyProblem(CampaignYaml.valid("x").set("alerts", "{ traffic_drop: { drop: 1.5 } }"),
                 "alerts.traffic_drop.drop", "must be at least 0 and below 1");
         onlyProblem(CampaignYaml.valid("x").set("alerts", "{ traffic_drop: { baseline_minutes: 0 } }"),
                 "alerts.traffic_drop.baseline_minutes", "1 to 180");
         onlyProblem(CampaignYaml.valid("x").set("alerts", "{ traffic_drop: { min_pv_per_minute: 12.5 } }"),
                 "alerts.traffic_drop.min_pv_per_minute", "must be a whole number, 0 or more");
+    }
+
+    @Test
+    void aTrafficPlanIsAStepCurveOfExpectedPvPerMinute() throws Exception {
+        CampaignDefinition c = load(CampaignYaml.valid("x").set("traffic_plan",
+                "[{ at: \"2026-11-11T00:00:00+08:00\", pv_per_minute: 9000 },"
+                        + " { at: \"2026-11-11T00:10:00+08:00\", pv_per_minute: \"1500.5\" }]"));
+        long start = c.trafficPlan().get(0).at();
+
+        assertThat(c.expectedPv(start - 60_000)).isEqualByComparingTo("9000");
+        assertThat(c.expectedPv(start + 9 * 60_000)).isEqualByComparingTo("9000");
+        assertThat(c.expectedPv(start + 10 * 60_000)).isEqualByComparingTo("1500.5");
+        assertThat(load(CampaignYaml.valid("y")).expectedPv(start)).isEqualByComparingTo("1");
+    }
+
+    @Test
+    void aTrafficPlanMistakeIsNamedByItsPath() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").set("traffic_plan", "[{ at: \"2026-11-11T00:00:30+08:00\", pv_per_minute: 5 }]"),
+                "traffic_plan[0].at", "whole minute");
+        onlyProblem(CampaignYaml.valid("x").set("traffic_plan", "[{ at: \"2026-11-11T00:00:00+08:00\", pv_per_minute: 0 }]"),
+                "traffic_plan[0].pv_per_minute", "above 0");
+        onlyProblem(CampaignYaml.valid("x").set("traffic_plan", "[{ at: \"2026-11-11T00:10:00+08:00\", pv_per_minute: 5 },"
+                + " { at: \"2026-11-11T00:10:00+08:00\", pv_per_minute: 6 }]"), "traffic_plan[1].at", "later than");
+        onlyProblem(CampaignYaml.valid("x").set("traffic_plan", "{ at: 1 }"), "traffic_plan", "must be a list");
     }
 
     @Test

@@ -321,7 +321,7 @@ class CampaignStatsFunctionTest {
 
         assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.TRAFFIC_DROP, CAMPAIGN, null, null,
                 START + minutes(6),
-                "c1: 49 pv in the last minute against 100.0 per minute in the baseline; alert below 50.0", "49", "50.0"));
+                "c1: 49 pv in the last minute against 100.0 expected from the 3 min before; alert below 50.0", "49", "50.0"));
     }
 
     @Test
@@ -336,7 +336,7 @@ class CampaignStatsFunctionTest {
         // Judged against the baseline it fired against (10:02 to 10:04, 100 a minute), not one holding the drop.
         assertThat(alerts()).containsExactly(fired, AlertEvent.resolved(AlertType.TRAFFIC_DROP, CAMPAIGN, null, null,
                 START + minutes(6), START + minutes(7),
-                "c1: 100 pv in the last minute against 100.0 per minute in the baseline; alert below 50.0", "100",
+                "c1: 100 pv in the last minute against 100.0 expected from the 3 min before; alert below 50.0", "100",
                 "50.0"));
     }
 
@@ -391,7 +391,8 @@ class CampaignStatsFunctionTest {
     @Test
     void aChannelsTrafficDropFiresForThatChannelAlone() throws Exception {
         open(TestCampaigns.TRAFFIC_WATCHED);
-        // web goes silent at 10:05; app carries on, and so does the campaign as a whole (300 x 3 >= 0.5 x 1200).
+        // web goes silent at 10:05: its share falls from 25% to 0. app carries on, and so does the campaign as a whole
+        // (300 x 3 >= 0.5 x 1200).
         push(traffic()
                 .channelPvPerMinute(START, "app", 300, 300, 300, 300, 300, 300)
                 .channelPvPerMinute(START, "web", 100, 100, 100, 100, 100, 0));
@@ -402,9 +403,8 @@ class CampaignStatsFunctionTest {
         harness.processWatermark(START + minutes(6) - 1);
 
         assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.TRAFFIC_DROP, CAMPAIGN, null, "web",
-                START + minutes(6),
-                "c1 channel web: 0 pv in the last minute against 100.0 per minute in the baseline; alert below 50.0", "0",
-                "50.0"));
+                START + minutes(6), "c1 channel web: 0.00% of the campaign's pv in the last minute (0 of 300) against"
+                        + " 25.00% in the 3 min before; alert below 12.50%", "0.00%", "12.50%"));
     }
 
     @Test
@@ -423,6 +423,34 @@ class CampaignStatsFunctionTest {
     }
 
     @Test
+    void channelsFallingTogetherKeepTheirSharesAndRaiseOnlyTheCampaignsAlert() throws Exception {
+        open(TestCampaigns.TRAFFIC_WATCHED);
+        // Everything falls to a fifth at 10:05: the sale's shape or a site-wide problem, never one channel's outage.
+        push(traffic()
+                .channelPvPerMinute(START, "app", 300, 300, 300, 300, 300, 60)
+                .channelPvPerMinute(START, "web", 100, 100, 100, 100, 100, 20));
+
+        harness.processWatermark(START + minutes(6) - 1);
+
+        assertThat(alerts()).extracting(AlertEvent::type, AlertEvent::channel, AlertEvent::state)
+                .containsExactly(tuple(AlertType.TRAFFIC_DROP, null, AlertEvent.State.FIRED));
+    }
+
+    @Test
+    void aMinuteWithoutAnyPvLeavesAChannelsAlertAsItIs() throws Exception {
+        open(TestCampaigns.TRAFFIC_WATCHED);
+        push(traffic()
+                .channelPvPerMinute(START, "app", 300, 300, 300, 300, 300, 300, 0)
+                .channelPvPerMinute(START, "web", 100, 100, 100, 100, 100, 0, 0));
+
+        harness.processWatermark(START + minutes(7) - 1);
+
+        assertThat(alerts()).extracting(AlertEvent::channel, AlertEvent::state, AlertEvent::firedAt).containsExactly(
+                tuple("web", AlertEvent.State.FIRED, START + minutes(6)),
+                tuple(null, AlertEvent.State.FIRED, START + minutes(7)));
+    }
+
+    @Test
     void aDisabledTrafficDropNeverFires() throws Exception {
         open(TestCampaigns.TRAFFIC_DROP_OFF);
         push(traffic()
@@ -435,8 +463,8 @@ class CampaignStatsFunctionTest {
     }
 
     @Test
-    void withoutAnAlertsBlockTheDefaultsApplyTenBaselineMinutesAndAHundredPvAMinute() throws Exception {
-        // 10:10 has 49 pv against 1000 in the 10 minutes before: 49 x 10 < 0.5 x 1000.
+    void withoutAnAlertsBlockTheDefaultsApplyThreeBaselineMinutesAndAHundredPvAMinute() throws Exception {
+        // 10:10 has 49 pv against 300 in the 3 minutes before: 49 x 3 < 0.5 x 300; 10:09 and before are even.
         push(traffic().pvPerMinute(START, 100, 100, 100, 100, 100, 100, 100, 100, 100, 100, 49));
 
         harness.processWatermark(START + minutes(11) - 2);
@@ -446,7 +474,7 @@ class CampaignStatsFunctionTest {
 
         assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.TRAFFIC_DROP, CAMPAIGN, null, null,
                 START + minutes(11),
-                "c1: 49 pv in the last minute against 100.0 per minute in the baseline; alert below 50.0", "49", "50.0"));
+                "c1: 49 pv in the last minute against 100.0 expected from the 3 min before; alert below 50.0", "49", "50.0"));
     }
 
     // --- stats

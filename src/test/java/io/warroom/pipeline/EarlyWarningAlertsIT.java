@@ -79,19 +79,27 @@ class EarlyWarningAlertsIT {
     }
 
     /**
-     * sku-conv has 30 pv/min throughout and 3 paid orders/min, except none in minutes 20 to 29. At 00:25 the last 10
-     * minutes have 15 orders on 300 pv against 45 on 450 before: 15 x 450 = 0.5 x 45 x 300, exactly half the
-     * conversion, which is not "more than" 50% below. At 00:26 (12 x 480 < 0.5 x 48 x 300) it fires; orders resume
-     * at 00:30 and at 00:35 (15 x 750 >= 0.5 x 60 x 300) it resolves. With {@code drop: 0.9} it needs an empty
-     * window: fires at 00:30, resolves at 00:31 (3 x 630 >= 0.1 x 60 x 300). sku-steady converts alike throughout.
+     * sku-bulk (200 pv and 10 paid orders a minute) and sku-steady (25 pv, 2 orders) carry the campaign; sku-conv has
+     * 30 pv and 3 orders a minute, except none in minutes 20 to 29. W = 10, 3 sigmas, and the default payment lag
+     * L = 3 and drop 0.5; the baseline's orders start at minute 3. With k = E - 20 minutes of the gap in sku-conv's window, it
+     * has o = 30 - 3k paid orders against e = 30 x the campaign's trend, (150 - 3k) / 150, so e = 30 - 0.6k. At
+     * 00:26 (k = 6) o = 12 < 0.5 x 26.4 but (26.4 - 12)^2 = 207.4 < 9 x 26.4: not yet beyond chance; at 00:27 it
+     * fires (9 < 12.9, 282.2 >= 232.2). Orders resume at 00:30; at 00:33 o = 9 against e = 25.5 x 0.887 = 22.6:
+     * still below half, but (13.6)^2 = 185 < 203: it resolves. The campaign itself falls from 150 to 120 orders per
+     * window: no campaign alert. With {@code drop: 0.9} only the empty window at 00:30 (0 < 2.4) fires; at 00:31
+     * 3 orders against 23.5 resolve it.
      */
     @Test
-    void conversionDropFiresWhenOrdersStopWhileClicksContinue() throws Exception {
+    void conversionDropFiresForTheItemWhoseOrdersStopWhileTheCampaignGoesOn() throws Exception {
         SaleScenario sale = SaleScenario.constructed(23L);
         int order = 0;
         for (int m = 0; m < 40; m++) {
+            clicks(sale, m, "sku-bulk", "app", 200);
             clicks(sale, m, "sku-conv", "app", 30);
             clicks(sale, m, "sku-steady", "web", 25);
+            for (int i = 0; i < 10; i++) {
+                paid(sale, "o-" + order++, at(m, 3 + 5 * i), "sku-bulk", 1);
+            }
             if (m < 20 || m >= 30) {
                 for (int s : new int[] {10, 30, 50}) {
                     paid(sale, "o-" + order++, at(m, s), "sku-conv", 1);
@@ -101,31 +109,74 @@ class EarlyWarningAlertsIT {
                 paid(sale, "o-" + order++, at(m, s), "sku-steady", 1);
             }
         }
+        String windows = "window_minutes: 10, min_sigmas: 3";
         CampaignCatalog campaigns = catalog(
-                campaign("conversion", 40),
-                campaign("conversion-strict", 40) + "alerts: { conversion_drop: { drop: 0.9 } }\n",
+                campaign("conversion", 40) + "alerts: { conversion_drop: { " + windows + " } }\n",
+                campaign("conversion-strict", 40) + "alerts: { conversion_drop: { drop: 0.9, " + windows + " } }\n",
                 campaign("conversion-off", 40) + "alerts: { conversion_drop: { enabled: false } }\n");
 
         JsonNode report = ReplayHarness.replay(sale, campaigns, dir, "conversion-drop");
 
         List<Alert> alerts = assertAlertsMatchTheReference(report, sale, campaigns);
         assertThat(alerts).containsExactlyInAnyOrder(
-                new Alert(CONVERSION_DROP, "conversion", "sku-conv", null, at(26), at(35)),
+                new Alert(CONVERSION_DROP, "conversion", "sku-conv", null, at(27), at(33)),
                 new Alert(CONVERSION_DROP, "conversion-strict", "sku-conv", null, at(30), at(31)));
         assertDescribed(report, CONVERSION_DROP, "sku-conv");
     }
 
     /**
-     * 60 pv/min (app 24, web 30, mini-program 6, which counts as "other" since the campaign lists app and web), with
-     * {@code min_pv_per_minute: 20}, so a baseline needs 200 pv. Minutes 15 to 17 fall to 10 pv (4, 5, 1): the
-     * campaign, app and web fire at 00:16 and resolve at 00:19. From 00:30 web is silent: web fires at 00:31 and,
-     * judged against the baseline it fired against, stays active to the end. The campaign's own pv then
-     * halves exactly (30 x 10 = 0.5 x 600), which is not "more than" 50%; "other" never has the baseline minimum.
-     * In the last minute (00:39) all traffic stops: the boundary at the campaign's end, 00:40, is still evaluated,
-     * and the campaign's and app's alerts fired there stay unresolved in the report.
+     * A payment outage: no order of any item is paid in minutes 20 to 27, clicks go on. With W = 10 and 3 sigmas, the
+     * campaign's three items (275 pv and 15 paid orders a minute together) expect 150 orders per window from their
+     * earlier conversions. At 00:25 its window holds
+     * 75, exactly half, which is not "more than" half; at 00:26, 60 (and 90^2 >= 9 x 150): it fires. Orders resume at
+     * 00:28; at 00:33 the window holds 75 against 255 x 2750 / 5500 = 127.5 expected, above half: it resolves. Every
+     * item lost its orders in the same minutes as the campaign, so scaled by the campaign's trend each item gets
+     * exactly the orders it was expected to: no item alert.
      */
     @Test
-    void trafficDropFiresForTheCampaignAndForEachChannelThatFalls() throws Exception {
+    void aPaymentOutageIsOneCampaignAlertNotOnePerItem() throws Exception {
+        SaleScenario sale = SaleScenario.constructed(37L);
+        int order = 0;
+        for (int m = 0; m < 45; m++) {
+            clicks(sale, m, "sku-bulk", "app", 200);
+            clicks(sale, m, "sku-conv", "app", 50);
+            clicks(sale, m, "sku-steady", "web", 25);
+            if (m >= 20 && m < 28) {
+                continue;
+            }
+            for (int i = 0; i < 10; i++) {
+                paid(sale, "o-" + order++, at(m, 3 + 5 * i), "sku-bulk", 1);
+            }
+            for (int s : new int[] {10, 30, 50}) {
+                paid(sale, "o-" + order++, at(m, s), "sku-conv", 1);
+            }
+            for (int s : new int[] {15, 45}) {
+                paid(sale, "o-" + order++, at(m, s), "sku-steady", 1);
+            }
+        }
+        CampaignCatalog campaigns = catalog(
+                campaign("payments", 45) + "alerts: { conversion_drop: { window_minutes: 10, min_sigmas: 3 } }\n");
+
+        JsonNode report = ReplayHarness.replay(sale, campaigns, dir, "payment-outage");
+
+        List<Alert> alerts = assertAlertsMatchTheReference(report, sale, campaigns);
+        assertThat(alerts).containsExactly(new Alert(CONVERSION_DROP, "payments", null, null, at(26), at(33)));
+        assertThat(alertNodes(report, CONVERSION_DROP)).allSatisfy(
+                a -> assertThat(a.get("summary").asText()).startsWith("campaign payments: "));
+    }
+
+    /**
+     * 60 pv/min (app 24, web 30, mini-program 6, which counts as "other" since the campaign lists app and web), with
+     * {@code min_pv_per_minute: 20} and the default 3-minute baseline, so a baseline needs 60 pv. Minutes 15 to 17
+     * fall to 10 pv (4, 5, 1): every channel keeps its share, so only the campaign fires, at 00:16 (10 x 3 < 0.5 x
+     * 180), and resolves at 00:19 (60 >= 0.5 x 60). From 00:30 web is silent: its share falls from 50% to 0 and it
+     * fires at 00:31; the campaign's own pv then halves exactly (30 x 3 = 0.5 x 180), which is not "more than" 50%,
+     * and app's share rises. In the last minute (00:39) all traffic stops: the campaign fires at the end boundary,
+     * 00:40, and web, a share of nothing, stays as it was: both unresolved. "other" never has the baseline minimum.
+     * A campaign whose traffic plan expects the dip (10 pv/min in minutes 15 to 17) does not fire for it.
+     */
+    @Test
+    void trafficDropFiresForTheCampaignAgainstItsCurveAndForAChannelWhoseShareCollapses() throws Exception {
         SaleScenario sale = SaleScenario.constructed(29L);
         for (int m = 0; m < 39; m++) {
             boolean dip = m >= 15 && m <= 17;
@@ -134,8 +185,15 @@ class EarlyWarningAlertsIT {
             clicks(sale, m, null, "mini-program", dip ? 1 : 6);
         }
         String channels = "channels: [app, web]\n";
+        String thresholds = "alerts: { traffic_drop: { min_pv_per_minute: 20 } }\n";
         CampaignCatalog campaigns = catalog(
-                campaign("traffic", 40) + channels + "alerts: { traffic_drop: { min_pv_per_minute: 20 } }\n",
+                campaign("traffic", 40) + channels + thresholds,
+                campaign("traffic-planned", 40) + channels + thresholds + """
+                        traffic_plan:
+                          - { at: "2026-11-11T00:00:00+08:00", pv_per_minute: 60 }
+                          - { at: "2026-11-11T00:15:00+08:00", pv_per_minute: 10 }
+                          - { at: "2026-11-11T00:18:00+08:00", pv_per_minute: 60 }
+                        """,
                 campaign("traffic-off", 40) + channels
                         + "alerts: { traffic_drop: { enabled: false, min_pv_per_minute: 20 } }\n");
 
@@ -144,14 +202,13 @@ class EarlyWarningAlertsIT {
         List<Alert> alerts = assertAlertsMatchTheReference(report, sale, campaigns);
         assertThat(alerts).containsExactlyInAnyOrder(
                 new Alert(TRAFFIC_DROP, "traffic", null, null, at(16), at(19)),
-                new Alert(TRAFFIC_DROP, "traffic", null, "app", at(16), at(19)),
-                new Alert(TRAFFIC_DROP, "traffic", null, "web", at(16), at(19)),
                 new Alert(TRAFFIC_DROP, "traffic", null, "web", at(31), null),
                 new Alert(TRAFFIC_DROP, "traffic", null, null, at(40), null),
-                new Alert(TRAFFIC_DROP, "traffic", null, "app", at(40), null));
+                new Alert(TRAFFIC_DROP, "traffic-planned", null, "web", at(31), null),
+                new Alert(TRAFFIC_DROP, "traffic-planned", null, null, at(40), null));
         assertDescribed(report, TRAFFIC_DROP, "web");
         // the campaign-wide alert names no channel: the report leaves the field out
-        assertThat(alertNodes(report, TRAFFIC_DROP)).filteredOn(a -> !a.has("channel")).hasSize(2);
+        assertThat(alertNodes(report, TRAFFIC_DROP)).filteredOn(a -> !a.has("channel")).hasSize(3);
         assertThat(alertNodes(report, TRAFFIC_DROP)).extracting(a -> a.get("id").asText()).doesNotHaveDuplicates();
     }
 

@@ -309,27 +309,25 @@ public final class ReferenceMonitor {
             TreeMap<Long, ItemMinute> minutes = r.itemMinutes.getOrDefault(itemId, new TreeMap<>());
             TreeMap<Long, Long> stock = r.stockAfter.getOrDefault(itemId, new TreeMap<>());
             Long etaSince = null;
-            Long conversionSince = null;
             for (long e : boundaries) {
                 if (t.stockEtaEnabled()) {
                     etaSince = transition(etaSince, stockRunsOutWithinHorizon(t, minutes, stock, e), e,
                             AlertType.STOCK_ETA, c, itemId, null, alerts);
                 }
-                if (t.conversionDropEnabled()) {
-                    conversionSince = transition(conversionSince, conversionDropped(t, minutes, e), e,
-                            AlertType.CONVERSION_DROP, c, itemId, null, alerts);
-                }
             }
             stillActive(etaSince, AlertType.STOCK_ETA, c, itemId, null, alerts);
-            stillActive(conversionSince, AlertType.CONVERSION_DROP, c, itemId, null, alerts);
+        }
+        if (t.conversionDropEnabled()) {
+            conversionDropAlerts(c, r, boundaries, alerts);
         }
         if (!t.trafficDropEnabled()) {
             return;
         }
         TreeMap<Long, Long> campaignPv = new TreeMap<>();
         r.minutes.forEach((minute, m) -> campaignPv.put(minute, m.pv()));
-        trafficDropAlerts(c, null, campaignPv, boundaries, alerts);
-        r.channelMinutePv.forEach((channel, pv) -> trafficDropAlerts(c, channel, pv, boundaries, alerts));
+        campaignTrafficDropAlerts(c, campaignPv, boundaries, alerts);
+        r.channelMinutePv.forEach((channel, pv) -> channelTrafficDropAlerts(c, channel, pv, campaignPv, boundaries,
+                alerts));
     }
 
     /** At the window's sell rate {@code u / W}, the stock lasts at most the horizon: {@code stock x W <= H x u}. */
@@ -345,47 +343,185 @@ public final class ReferenceMonitor {
                 .compareTo(BigInteger.valueOf(t.stockEtaHorizonMinutes()).multiply(BigInteger.valueOf(units))) <= 0;
     }
 
-    /** Paid orders per pv, recent window against the campaign before it: {@code o_r x p_b < (1 - d) x o_b x p_r}. */
-    private static boolean conversionDropped(AlertThresholds t, TreeMap<Long, ItemMinute> minutes, long e) {
-        long recentFrom = e - t.conversionWindowMinutes() * MINUTE;
-        ItemMinute recent = sum(minutes, recentFrom, e);
-        ItemMinute baseline = sum(minutes, Long.MIN_VALUE, recentFrom);
-        if (recent.pv() < t.conversionMinPv() || baseline.pv() < t.conversionMinPv() || baseline.orders() <= 0) {
-            return false;
+    /**
+     * CONVERSION_DROP of the campaign and its items at every boundary: the campaign's comparable items' paid orders
+     * {@code O} against their summed expectations {@code E} (each {@code o_b x p_r / p_b}, 6 decimals, half even),
+     * and each comparable item's {@code o} against {@code e x O / E}.
+     */
+    private static void conversionDropAlerts(CampaignDefinition c, CampaignResult r, List<Long> boundaries,
+            List<Alert> alerts) {
+        AlertThresholds t = c.alerts();
+        Long campaignSince = null;
+        Map<String, Long> itemSince = new TreeMap<>();
+        for (long e : boundaries) {
+            Map<String, Conversion> comparable = new TreeMap<>();
+            long orders = 0;
+            BigDecimal expected = BigDecimal.ZERO;
+            for (String itemId : r.items.keySet()) {
+                Conversion w = conversionCounts(c, r.itemMinutes.getOrDefault(itemId, new TreeMap<>()), e);
+                long minPv = Math.max(1, t.conversionMinPv());
+                boolean inStock = inStockThroughout(r.stockAfter.getOrDefault(itemId, new TreeMap<>()),
+                        e - t.conversionWindowMinutes() * MINUTE, e);
+                if (inStock && w.pr() >= minPv && w.pb() >= minPv && w.ob() > 0) {
+                    comparable.put(itemId, w);
+                    orders += w.or();
+                    expected = expected.add(w.expected());
+                }
+            }
+            BigDecimal z2 = t.conversionMinSigmas().multiply(t.conversionMinSigmas());
+            BigDecimal keep = BigDecimal.ONE.subtract(t.conversionDrop());
+            BigDecimal campaignOrders = BigDecimal.valueOf(orders);
+            BigDecimal gap = expected.subtract(campaignOrders);
+            boolean campaignDropped = expected.signum() > 0 && campaignOrders.compareTo(keep.multiply(expected)) < 0
+                    && gap.multiply(gap).compareTo(z2.multiply(expected)) >= 0;
+            campaignSince = transition(campaignSince, campaignDropped, e, AlertType.CONVERSION_DROP, c, null, null,
+                    alerts);
+            for (String itemId : r.items.keySet()) {
+                Conversion w = comparable.get(itemId);
+                boolean dropped = false;
+                if (w != null && expected.signum() > 0) {
+                    // o against e x O / E, multiplied out by E
+                    BigDecimal scaled = w.expected().multiply(campaignOrders);
+                    BigDecimal observed = BigDecimal.valueOf(w.or()).multiply(expected);
+                    BigDecimal itemGap = scaled.subtract(observed);
+                    dropped = observed.compareTo(keep.multiply(scaled)) < 0
+                            && itemGap.multiply(itemGap).compareTo(z2.multiply(scaled).multiply(expected)) >= 0;
+                }
+                Long since = transition(itemSince.get(itemId), dropped, e, AlertType.CONVERSION_DROP, c, itemId,
+                        null, alerts);
+                if (since == null) {
+                    itemSince.remove(itemId);
+                } else {
+                    itemSince.put(itemId, since);
+                }
+            }
         }
-        BigDecimal recentSide = BigDecimal.valueOf(recent.orders()).multiply(BigDecimal.valueOf(baseline.pv()));
-        BigDecimal baselineSide = BigDecimal.ONE.subtract(t.conversionDrop())
-                .multiply(BigDecimal.valueOf(baseline.orders())).multiply(BigDecimal.valueOf(recent.pv()));
-        return recentSide.compareTo(baselineSide) < 0;
+        stillActive(campaignSince, AlertType.CONVERSION_DROP, c, null, null, alerts);
+        itemSince.forEach((itemId, since) -> stillActive(since, AlertType.CONVERSION_DROP, c, itemId, null, alerts));
     }
 
-    /** The campaign's ({@code channel} null) or one channel's TRAFFIC_DROP over every boundary. */
-    private static void trafficDropAlerts(CampaignDefinition c, String channel, TreeMap<Long, Long> pvByMinute,
+    /**
+     * Whether the item had stock above 0 (or unknown stock) at every instant of {@code [from, to)}: the stock in force
+     * at {@code from} (its last change with ts <= from) and after every change in {@code (from, to)}.
+     */
+    private static boolean inStockThroughout(TreeMap<Long, Long> stockAfter, long from, long to) {
+        Map.Entry<Long, Long> atFrom = stockAfter.floorEntry(from);
+        if (atFrom != null && atFrom.getValue() <= 0) {
+            return false;
+        }
+        return stockAfter.subMap(from, false, to, false).values().stream().allMatch(stock -> stock > 0);
+    }
+
+    /** pv {@code p_r}, paid orders {@code o_r}, and the baselines {@code p_b}, {@code o_b} at boundary E. */
+    private record Conversion(long pr, long or, long pb, long ob) {
+        BigDecimal expected() {
+            return BigDecimal.valueOf(ob).multiply(BigDecimal.valueOf(pr))
+                    .divide(BigDecimal.valueOf(pb), 6, RoundingMode.HALF_EVEN);
+        }
+    }
+
+    /**
+     * Paid orders of {@code [E - W, E)} and of {@code [A, E - W)}, where A is the first whole minute at or after
+     * {@code start + L}; pv of {@code [E - W - L, E - L)} and of {@code [start, E - W - L)}.
+     */
+    private static Conversion conversionCounts(CampaignDefinition c, TreeMap<Long, ItemMinute> minutes, long e) {
+        AlertThresholds t = c.alerts();
+        long ordersFrom = e - t.conversionWindowMinutes() * MINUTE;
+        long pvTo = e - t.conversionPaymentLagMinutes() * MINUTE;
+        long pvFrom = pvTo - t.conversionWindowMinutes() * MINUTE;
+        long afterLag = ceilMinute(c.start() + t.conversionPaymentLagMinutes() * MINUTE);
+        return new Conversion(sum(minutes, pvFrom, pvTo).pv(), sum(minutes, ordersFrom, e).orders(),
+                sum(minutes, Long.MIN_VALUE, pvFrom).pv(), sum(minutes, afterLag, Math.max(afterLag, ordersFrom))
+                        .orders());
+    }
+
+    /**
+     * The campaign's TRAFFIC_DROP over every boundary: the last minute's pv against the baseline's pv per unit of
+     * the expected curve, {@code p x X_b < (1 - d) x x(m) x p_b}, the baseline frozen while active.
+     */
+    private static void campaignTrafficDropAlerts(CampaignDefinition c, TreeMap<Long, Long> pvByMinute,
             List<Long> boundaries, List<Alert> alerts) {
         AlertThresholds t = c.alerts();
         long baselineMinutes = t.trafficBaselineMinutes();
         Long since = null;
-        long baselineAtFire = 0;
+        long frozenPv = 0;
+        BigDecimal frozenExpected = BigDecimal.ZERO;
         for (long e : boundaries) {
-            long baselineFrom = e - (baselineMinutes + 1) * MINUTE;
+            long minute = e - MINUTE;
+            long baselineFrom = minute - baselineMinutes * MINUTE;
             if (baselineFrom < c.start()) {
                 continue; // the minute and its baseline must lie inside the campaign
             }
-            long lastMinute = sumPv(pvByMinute, e - MINUTE, e);
-            // While the alert is active, traffic is judged against the baseline it fired against.
-            long baseline = since != null ? baselineAtFire : sumPv(pvByMinute, baselineFrom, e - MINUTE);
-            BigDecimal minimum =
-                    BigDecimal.valueOf(baselineMinutes).multiply(BigDecimal.valueOf(t.trafficMinPvPerMinute()));
-            BigDecimal lastSide = BigDecimal.valueOf(lastMinute).multiply(BigDecimal.valueOf(baselineMinutes));
-            BigDecimal baselineSide = BigDecimal.ONE.subtract(t.trafficDrop()).multiply(BigDecimal.valueOf(baseline));
-            boolean dropped = BigDecimal.valueOf(baseline).compareTo(minimum) >= 0
-                    && lastSide.compareTo(baselineSide) < 0;
+            long baselinePv = since != null ? frozenPv : sumPv(pvByMinute, baselineFrom, minute);
+            BigDecimal baselineExpected = BigDecimal.ZERO;
+            for (long m = baselineFrom; m < minute; m += MINUTE) {
+                baselineExpected = baselineExpected.add(expectedPv(c, m));
+            }
+            if (since != null) {
+                baselineExpected = frozenExpected;
+            }
+            boolean dropped = enoughBaseline(t, baselinePv)
+                    && BigDecimal.valueOf(sumPv(pvByMinute, minute, e)).multiply(baselineExpected).compareTo(
+                            BigDecimal.ONE.subtract(t.trafficDrop()).multiply(expectedPv(c, minute))
+                                    .multiply(BigDecimal.valueOf(baselinePv))) < 0;
             if (since == null && dropped) {
-                baselineAtFire = baseline;
+                frozenPv = baselinePv;
+                frozenExpected = baselineExpected;
+            }
+            since = transition(since, dropped, e, AlertType.TRAFFIC_DROP, c, null, null, alerts);
+        }
+        stillActive(since, AlertType.TRAFFIC_DROP, c, null, null, alerts);
+    }
+
+    /** The traffic plan's step at or before the minute (the first step before it), 1 without a plan. */
+    private static BigDecimal expectedPv(CampaignDefinition c, long minuteStart) {
+        if (c.trafficPlan().isEmpty()) {
+            return BigDecimal.ONE;
+        }
+        BigDecimal value = c.trafficPlan().get(0).pvPerMinute();
+        for (var step : c.trafficPlan()) {
+            if (step.at() <= minuteStart) {
+                value = step.pvPerMinute();
+            }
+        }
+        return value;
+    }
+
+    /** One channel's TRAFFIC_DROP: its share of the campaign's pv, {@code c x P_b < (1 - d) x c_b x P}. */
+    private static void channelTrafficDropAlerts(CampaignDefinition c, String channel,
+            TreeMap<Long, Long> channelPv, TreeMap<Long, Long> campaignPv, List<Long> boundaries, List<Alert> alerts) {
+        AlertThresholds t = c.alerts();
+        long baselineMinutes = t.trafficBaselineMinutes();
+        Long since = null;
+        long frozenChannel = 0;
+        long frozenCampaign = 0;
+        for (long e : boundaries) {
+            long minute = e - MINUTE;
+            long baselineFrom = minute - baselineMinutes * MINUTE;
+            if (baselineFrom < c.start()) {
+                continue;
+            }
+            if (sumPv(campaignPv, minute, e) == 0) {
+                continue; // a minute without any pv leaves a channel's alert as it is
+            }
+            long channelBaseline = since != null ? frozenChannel : sumPv(channelPv, baselineFrom, minute);
+            long campaignBaseline = since != null ? frozenCampaign : sumPv(campaignPv, baselineFrom, minute);
+            boolean dropped = enoughBaseline(t, channelBaseline)
+                    && BigDecimal.valueOf(sumPv(channelPv, minute, e)).multiply(BigDecimal.valueOf(campaignBaseline))
+                            .compareTo(BigDecimal.ONE.subtract(t.trafficDrop())
+                                    .multiply(BigDecimal.valueOf(channelBaseline))
+                                    .multiply(BigDecimal.valueOf(sumPv(campaignPv, minute, e)))) < 0;
+            if (since == null && dropped) {
+                frozenChannel = channelBaseline;
+                frozenCampaign = campaignBaseline;
             }
             since = transition(since, dropped, e, AlertType.TRAFFIC_DROP, c, null, channel, alerts);
         }
         stillActive(since, AlertType.TRAFFIC_DROP, c, null, channel, alerts);
+    }
+
+    private static boolean enoughBaseline(AlertThresholds t, long baselinePv) {
+        return baselinePv >= t.trafficBaselineMinutes() * t.trafficMinPvPerMinute();
     }
 
     /** Counts of the minutes {@code m} with {@code from <= m < to} (whole minutes, so the events with ts in it). */

@@ -55,7 +55,8 @@ public final class TestCampaigns {
     /**
      * {@link #PACED} with items: shirt (stock 10, safety stock 3, gmv target 200.00), cap (neither stock nor target,
      * the campaign's safety stock 5) and phone (stock 480, safety stock 20). STOCK_ETA looks 30 minutes ahead at the
-     * sell rate of the last 10; CONVERSION_DROP compares the last 5 minutes with the sale before them, from 20 pv on.
+     * sell rate of the last 10; CONVERSION_DROP compares the paid orders of the last 5 minutes, and the pv of the 5 minutes a minute
+     * before (the payment lag), with the sale before them, from 20 pv on and 3 sigmas.
      */
     public static final String SHOP = PACED + """
             safety_stock: 5
@@ -65,7 +66,7 @@ public final class TestCampaigns {
               - { item_id: phone, stock: 480, safety_stock: 20 }
             alerts:
               stock_eta: { horizon_minutes: 30, window_minutes: 10 }
-              conversion_drop: { drop: 0.5, window_minutes: 5, min_pv: 20 }
+              conversion_drop: { drop: 0.5, window_minutes: 5, min_pv: 20, payment_lag_minutes: 1, min_sigmas: 3 }
             """;
 
     private TestCampaigns() {}
