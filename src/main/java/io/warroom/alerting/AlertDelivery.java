@@ -155,14 +155,10 @@ public final class AlertDelivery implements AutoCloseable {
             for (Tracked tracked : open.values()) {
                 AlertEvent identity = tracked.identity;
                 if (tracked.announced) {
-                    changes.add(AlertEvent.fired(identity.type(), identity.campaignId(), identity.itemId(),
-                            identity.channel(), identity.firedAt(), identity.summary(), identity.observed(),
-                            identity.threshold()));
+                    changes.add(identity.asFired());
                 }
                 if (tracked.heldResolvedAt != null) {
-                    changes.add(AlertEvent.resolved(identity.type(), identity.campaignId(), identity.itemId(),
-                            identity.channel(), identity.firedAt(), tracked.heldResolvedAt, identity.summary(),
-                            identity.observed(), identity.threshold()));
+                    changes.add(identity.asResolvedAt(tracked.heldResolvedAt));
                 }
             }
             return changes;

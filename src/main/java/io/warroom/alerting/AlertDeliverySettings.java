@@ -1,5 +1,6 @@
 package io.warroom.alerting;
 
+import io.warroom.functions.AlertIncidentFunction;
 import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
@@ -43,7 +44,7 @@ public record AlertDeliverySettings(
     /** Defaults: re-send every 60 s, resolved re-sent for 5 min, 5 min resolve hold-back, backoff 1 s to 60 s. */
     public static AlertDeliverySettings defaults(List<URI> alertmanagers) {
         return new AlertDeliverySettings(alertmanagers, Duration.ofSeconds(60), Duration.ofMinutes(5),
-                Duration.ofMinutes(5), 10_000, 500, Duration.ofSeconds(1), Duration.ofSeconds(60));
+                AlertIncidentFunction.HOLD_BACK, 10_000, 500, Duration.ofSeconds(1), Duration.ofSeconds(60));
     }
 
     public AlertDeliverySettings withResendInterval(Duration value) {

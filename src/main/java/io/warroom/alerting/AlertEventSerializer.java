@@ -2,6 +2,7 @@ package io.warroom.alerting;
 
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
+import io.warroom.model.Severity;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -15,7 +16,7 @@ final class AlertEventSerializer implements SimpleVersionedSerializer<AlertEvent
 
     @Override
     public int getVersion() {
-        return 1;
+        return 2;
     }
 
     @Override
@@ -34,13 +35,16 @@ final class AlertEventSerializer implements SimpleVersionedSerializer<AlertEvent
             writeNullable(out, alert.summary());
             writeNullable(out, alert.observed());
             writeNullable(out, alert.threshold());
+            out.writeUTF(alert.severity().name());
+            out.writeUTF(alert.incidentId());
+            out.writeInt(alert.flaps());
         }
         return bytes.toByteArray();
     }
 
     @Override
     public AlertEvent deserialize(int version, byte[] serialized) throws IOException {
-        if (version != 1) {
+        if (version != 1 && version != 2) {
             throw new IOException("unknown alert state version " + version);
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
@@ -53,8 +57,15 @@ final class AlertEventSerializer implements SimpleVersionedSerializer<AlertEvent
             long firedAt = in.readLong();
             boolean resolved = in.readBoolean();
             long resolvedAt = in.readLong();
+            String summary = readNullable(in);
+            String observed = readNullable(in);
+            String threshold = readNullable(in);
+            // Version 1 knew no incidents: each alert was its own, with its type's severity.
+            Severity severity = version == 1 ? Severity.defaultFor(type, itemId) : Severity.valueOf(in.readUTF());
+            String incidentId = version == 1 ? id : in.readUTF();
+            int flaps = version == 1 ? 0 : in.readInt();
             return new AlertEvent(id, type, state, campaignId, itemId, channel, firedAt, resolved ? resolvedAt : null,
-                    readNullable(in), readNullable(in), readNullable(in));
+                    summary, observed, threshold, severity, incidentId, flaps);
         }
     }
 

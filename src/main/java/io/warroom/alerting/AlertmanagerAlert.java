@@ -14,8 +14,8 @@ import java.time.format.DateTimeFormatter;
  * Maps an {@link AlertEvent} to one Alertmanager v2 alert ({@code POST /api/v2/alerts} element).
  *
  * <p>Labels identify the alert to Alertmanager and drive routing: {@code alertname} (the type), {@code campaign},
- * {@code item} (item alerts only), {@code severity} ({@code page} or {@code warning}) and {@code alert_id} (the
- * event's id). Because {@code alert_id} is part of the label set, re-sending the same incident after a restart or
+ * {@code item} (item alerts only), {@code severity} ({@code page}, {@code warning} or {@code info}: the incident's),
+ * {@code incident_id} and {@code alert_id} (the event's id). Because {@code alert_id} is part of the label set, re-sending the same incident after a restart or
  * replay updates the existing Alertmanager alert instead of creating a second one. Annotations carry the summary,
  * observed value, threshold and a dashboard link. {@code startsAt} is the fire time, {@code endsAt} is chosen by the
  * caller; both are RFC 3339 in UTC.
@@ -38,25 +38,6 @@ public final class AlertmanagerAlert implements Serializable {
     }
 
     /**
-     * Paging severity of one alert: its type's, except that a campaign's CONVERSION_DROP (payments failing for the
-     * whole campaign) pages where an item's is a warning.
-     */
-    public static String severityOf(AlertEvent alert) {
-        return alert.type() == AlertType.CONVERSION_DROP && alert.itemId() == null ? "page" : severityOf(alert.type());
-    }
-
-    /** Paging severity: conditions where money is lost now; the rest are early warnings. */
-    public static String severityOf(AlertType type) {
-        if (type == null) {
-            return "warning";
-        }
-        return switch (type) {
-            case STOCK_OUT, OVERSOLD, TARGET_SHORTFALL, STOCK_ETA, TRAFFIC_DROP -> "page";
-            default -> "warning";
-        };
-    }
-
-    /**
      * @param alert the incident's identity and texts (labels and startsAt come from it)
      * @param endsAtMillis when Alertmanager should consider it over: in the future for a firing alert, the resolve
      *     time for a resolved one
@@ -72,8 +53,9 @@ public final class AlertmanagerAlert implements Serializable {
         if (alert.channel() != null) {
             labels.put("channel", alert.channel());
         }
-        labels.put("severity", severityOf(alert));
+        labels.put("severity", alert.severity().label());
         labels.put("alert_id", alert.id());
+        labels.put("incident_id", alert.incidentId());
         ObjectNode annotations = json.putObject("annotations");
         putIfPresent(annotations, "summary", alert.summary());
         putIfPresent(annotations, "observed", alert.observed());

@@ -6,7 +6,9 @@ import io.warroom.config.CampaignLoader;
 import io.warroom.config.DeadLetterPolicy;
 import io.warroom.config.MonitorOptions;
 import io.warroom.demo.EmbeddedKafka;
+import io.warroom.demo.LiveScreen;
 import io.warroom.demo.LiveView;
+import io.warroom.demo.LiveWatch;
 import io.warroom.generator.GenerationSummary;
 import io.warroom.generator.KafkaSink;
 import io.warroom.generator.Pacer;
@@ -20,8 +22,6 @@ import io.warroom.io.KafkaOutputs;
 import io.warroom.io.KafkaTopics;
 import io.warroom.pipeline.MonitorPipeline;
 import io.warroom.pipeline.MonitorSinks;
-import io.warroom.serde.Json;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +32,6 @@ import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -41,11 +40,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -252,15 +247,26 @@ public final class DemoCommand implements Callable<Integer> {
         GeneratorRun traffic = new GeneratorRun(generator, brokers, kafka, topics, sale);
         traffic.start();
         LiveView view = new LiveView(campaigns, 5);
-        try (KafkaConsumer<byte[], byte[]> results = resultsConsumer(brokers, kafka, topics)) {
-            watch(view, results, topics, traffic, screen);
+        try (LiveScreen live = LiveScreen.open(screen);
+                LiveWatch watch = new LiveWatch(brokers, kafka, topics, false, view, live)) {
+            long[] lingerUntil = {Long.MAX_VALUE};
+            watch.run(refresh, () -> {
+                if (!traffic.isAlive() && lingerUntil[0] == Long.MAX_VALUE) {
+                    live.note(traffic.failure == null
+                            ? "The simulated sale is over; watching the last numbers land for " + readable(linger)
+                                    + "."
+                            : "The traffic generator failed: " + traffic.failure.getMessage());
+                    lingerUntil[0] = System.nanoTime() + linger.toNanos();
+                }
+                return stopRequested.getCount() > 0 && System.nanoTime() < lingerUntil[0];
+            });
         } finally {
             traffic.interrupt();
             traffic.join(10_000);
             job.cancel().get(30, TimeUnit.SECONDS);
         }
         screen.println();
-        screen.println(view.render());
+        view.statusLines(System.currentTimeMillis()).forEach(screen::println);
         if (traffic.summary != null) {
             screen.println("Generated:");
             traffic.summary.describe().forEach(line -> screen.println("  " + line));
@@ -275,48 +281,6 @@ public final class DemoCommand implements Callable<Integer> {
         return duration.toSecondsPart() == 0 && duration.toMinutes() > 0
                 ? duration.toMinutes() + " min"
                 : duration.toSeconds() + " s";
-    }
-
-    /** Redraws the view until the sale is over (plus the linger time) or a stop is requested. */
-    private void watch(LiveView view, KafkaConsumer<byte[], byte[]> results, KafkaTopics topics,
-            GeneratorRun traffic, PrintWriter screen) throws InterruptedException, IOException {
-        long nextDraw = System.nanoTime();
-        long lingerUntil = Long.MAX_VALUE;
-        while (stopRequested.getCount() > 0 && System.nanoTime() < lingerUntil) {
-            for (ConsumerRecord<byte[], byte[]> record : results.poll(Duration.ofMillis(200))) {
-                if (record.topic().equals(topics.alerts())) {
-                    screen.println(view.acceptAlert(Json.readTree(record.value())));
-                } else {
-                    view.acceptStats(Json.readTree(record.value()));
-                }
-            }
-            if (System.nanoTime() >= nextDraw) {
-                screen.println(view.render());
-                screen.flush();
-                nextDraw = System.nanoTime() + refresh.toNanos();
-            }
-            if (!traffic.isAlive() && lingerUntil == Long.MAX_VALUE) {
-                screen.println(traffic.failure == null
-                        ? "The simulated sale is over; watching the last numbers land for " + readable(linger) + "."
-                        : "The traffic generator failed: " + traffic.failure.getMessage());
-                lingerUntil = System.nanoTime() + linger.toNanos();
-            }
-        }
-    }
-
-    private static KafkaConsumer<byte[], byte[]> resultsConsumer(String brokers, KafkaClientConfig kafka,
-            KafkaTopics topics) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "warroom-demo-view-" + UUID.randomUUID());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        kafka.applyTo(props);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
-        consumer.subscribe(List.of(topics.stats(), topics.alerts()));
-        return consumer;
     }
 
     /** The traffic generator on its own thread, writing to Kafka in real time (or at the chosen speed). */

@@ -59,13 +59,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     InputTopicFlags inputTopics;
 
-    @Option(names = "--topic-stats", paramLabel = "TOPIC", defaultValue = "campaign-stats",
-            description = "Topic (default: ${DEFAULT-VALUE}).")
-    String statsTopic;
-
-    @Option(names = "--topic-alerts", paramLabel = "TOPIC", defaultValue = "campaign-alerts",
-            description = "Topic (default: ${DEFAULT-VALUE}).")
-    String alertsTopic;
+    @Mixin
+    ResultTopicFlags resultTopics;
 
     @Option(names = "--topic-rejected", paramLabel = "TOPIC", defaultValue = "rejected-events",
             description = "Topic (default: ${DEFAULT-VALUE}).")
@@ -141,7 +136,7 @@ final class RunCommand implements Callable<Integer> {
             return 2;
         }
         KafkaTopics topics = new KafkaTopics(inputTopics.clicks, inputTopics.carts, inputTopics.orders,
-                inputTopics.inventory, statsTopic, alertsTopic, rejectedTopic, campaignConfigTopic);
+                inputTopics.inventory, resultTopics.stats, resultTopics.alerts, rejectedTopic, campaignConfigTopic);
         Configuration config = monitor.configuration();
         config.set(MonitorOptions.WALL_CLOCK_WATERMARK, wallClockWatermark);
         // On a cluster, Flink's own configuration sets up the reporter, one endpoint per JobManager and TaskManager;
@@ -183,7 +178,7 @@ final class RunCommand implements Callable<Integer> {
         new MonitorPipeline(campaigns, MonitorOptions.settings(config)).deadLetters(deadLetters).assemble(env,
                 new KafkaInputs(bootstrapServers, kafka, groupId, topics), sinks);
         spec.commandLine().getOut().printf("Monitoring %d campaign(s) from %s; stats to %s, alerts to %s.%n",
-                campaigns.all().size(), bootstrapServers, statsTopic, alertsTopic);
+                campaigns.all().size(), bootstrapServers, resultTopics.stats, resultTopics.alerts);
         spec.commandLine().getOut().flush();
         LOG.info(restorePoint.describe());
         env.execute("warroom monitor");

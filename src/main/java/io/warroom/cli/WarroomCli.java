@@ -9,8 +9,8 @@ import picocli.CommandLine;
 @Command(name = "warroom", mixinStandardHelpOptions = true, version = "warroom 0.1.0",
         description = "Real-time campaign monitor for big sales days.",
         subcommands = {
-            DemoCommand.class, RunCommand.class, ReplayCommand.class, GenerateCommand.class, CampaignCommand.class,
-            BenchCommand.class,
+            DemoCommand.class, RunCommand.class, WatchCommand.class, ReplayCommand.class, GenerateCommand.class,
+            CampaignCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class WarroomCli implements Runnable {

@@ -11,6 +11,8 @@ import java.math.BigDecimal;
  *     a click takes to become a payment
  * @param conversionMinSigmas how many standard deviations (of a Poisson count) recent paid orders must fall below
  *     the expected number, besides the relative drop, so chance on a small item does not alert
+ * @param pageMinGmvAtRiskCents the gmv at risk from which an item's STOCK_OUT or STOCK_ETA pages (below it, and not a
+ *     key item, it is a warning)
  */
 public record AlertThresholds(
         boolean stockEtaEnabled,
@@ -25,11 +27,12 @@ public record AlertThresholds(
         boolean trafficDropEnabled,
         BigDecimal trafficDrop,
         int trafficBaselineMinutes,
-        long trafficMinPvPerMinute)
+        long trafficMinPvPerMinute,
+        long pageMinGmvAtRiskCents)
         implements Serializable {
 
     public static final AlertThresholds DEFAULTS = new AlertThresholds(true, 30, 10, true, new BigDecimal("0.5"), 5,
-            200, 3, new BigDecimal("4"), true, new BigDecimal("0.5"), 3, 100);
+            200, 3, new BigDecimal("4"), true, new BigDecimal("0.5"), 3, 100, 100_000_00L);
 
     /** Longest item window: how many minutes of per-minute item counts a stats function must keep. */
     public int itemWindowMinutes() {

@@ -4,6 +4,10 @@ import io.warroom.serde.Money;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 
@@ -23,8 +27,14 @@ public record CampaignDefinition(
         Map<String, ItemSettings> items,
         List<String> channels,
         AlertThresholds alerts,
-        List<TrafficPlanPoint> trafficPlan)
+        List<TrafficPlanPoint> trafficPlan,
+        ZoneOffset zone)
         implements Serializable {
+
+    /** An instant as people in the campaign's zone (the offset of its {@code start}) read it. */
+    public String localTime(long ts) {
+        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(ts), zone).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    }
 
     /**
      * The pv per minute the traffic plan expects in the minute starting at {@code minuteStart}: the last step at or

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -30,8 +32,9 @@ public final class CampaignLoader {
             "items", "channels", "alerts", "traffic_plan");
     private static final Set<String> PACING_KEYS = Set.of("at", "share");
     private static final Set<String> TRAFFIC_PLAN_KEYS = Set.of("at", "pv_per_minute");
-    private static final Set<String> ITEM_KEYS = Set.of("item_id", "stock", "safety_stock", "gmv_target");
-    private static final Set<String> ALERT_KEYS = Set.of("stock_eta", "conversion_drop", "traffic_drop");
+    private static final Set<String> ITEM_KEYS = Set.of("item_id", "stock", "safety_stock", "gmv_target", "key");
+    private static final Set<String> ALERT_KEYS = Set.of("stock_eta", "conversion_drop", "traffic_drop", "paging");
+    private static final Set<String> PAGING_KEYS = Set.of("min_gmv_at_risk");
     private static final Set<String> STOCK_ETA_KEYS = Set.of("enabled", "horizon_minutes", "window_minutes");
     private static final Set<String> CONVERSION_DROP_KEYS = 
             Set.of("enabled", "drop", "window_minutes", "min_pv", "payment_lag_minutes", "min_sigmas");
@@ -182,7 +185,16 @@ public final class CampaignLoader {
             throw p.exception();
         }
         return new CampaignDefinition(id, name, start, end, target, tolerance, List.copyOf(pacing), safety,
-                Map.copyOf(items), List.copyOf(channels), alerts, List.copyOf(trafficPlan));
+                Map.copyOf(items), List.copyOf(channels), alerts, List.copyOf(trafficPlan), zoneOf(root.get("start")));
+    }
+
+    /** The offset the campaign's start is written in, the zone its alerts speak in; UTC for an epoch number. */
+    private static ZoneOffset zoneOf(JsonNode start) {
+        try {
+            return OffsetDateTime.parse(start.textValue().trim()).getOffset();
+        } catch (RuntimeException e) {
+            return ZoneOffset.UTC;
+        }
     }
 
     /** Steps of expected pv per minute, in time order; any positive scale (only the shape is compared). */
@@ -269,7 +281,7 @@ public final class CampaignLoader {
             return items;
         }
         if (!node.isArray()) {
-            p.add("items", "must be a list of {item_id, stock, safety_stock, gmv_target}");
+            p.add("items", "must be a list of {item_id, stock, safety_stock, gmv_target, key}");
             return items;
         }
         for (int i = 0; i < node.size(); i++) {
@@ -284,7 +296,8 @@ public final class CampaignLoader {
             Long stock = entry.has("stock") ? p.count(entry, "stock", path + ".stock") : null;
             Long safety = entry.has("safety_stock") ? p.count(entry, "safety_stock", path + ".safety_stock") : null;
             Long target = entry.has("gmv_target") ? p.money(entry, "gmv_target", path + ".gmv_target") : null;
-            if (itemId != null && items.put(itemId, new ItemSettings(itemId, stock, safety, target)) != null) {
+            boolean key = p.flag(entry, "key", path + ".key", false);
+            if (itemId != null && items.put(itemId, new ItemSettings(itemId, stock, safety, target, key)) != null) {
                 p.add(path + ".item_id", "'" + itemId + "' is listed twice");
             }
         }
@@ -298,13 +311,14 @@ public final class CampaignLoader {
             return d;
         }
         if (!node.isObject()) {
-            p.add("alerts", "must be a mapping of stock_eta, conversion_drop, traffic_drop");
+            p.add("alerts", "must be a mapping of stock_eta, conversion_drop, traffic_drop, paging");
             return d;
         }
         p.unknownKeys(node, "alerts.", ALERT_KEYS);
         JsonNode eta = block(node, "stock_eta", STOCK_ETA_KEYS, p);
         JsonNode conversion = block(node, "conversion_drop", CONVERSION_DROP_KEYS, p);
         JsonNode traffic = block(node, "traffic_drop", TRAFFIC_DROP_KEYS, p);
+        JsonNode paging = block(node, "paging", PAGING_KEYS, p);
         return new AlertThresholds(
                 p.flag(eta, "enabled", "alerts.stock_eta.enabled", d.stockEtaEnabled()),
                 p.minutes(eta, "horizon_minutes", "alerts.stock_eta.horizon_minutes", d.stockEtaHorizonMinutes(),
@@ -334,7 +348,11 @@ public final class CampaignLoader {
                 traffic.has("min_pv_per_minute")
                         ? orDefault(p.count(traffic, "min_pv_per_minute", "alerts.traffic_drop.min_pv_per_minute"),
                                 d.trafficMinPvPerMinute())
-                        : d.trafficMinPvPerMinute());
+                        : d.trafficMinPvPerMinute(),
+                paging.has("min_gmv_at_risk")
+                        ? orDefault(p.money(paging, "min_gmv_at_risk", "alerts.paging.min_gmv_at_risk"),
+                                d.pageMinGmvAtRiskCents())
+                        : d.pageMinGmvAtRiskCents());
     }
 
     /** One alert's settings; an empty mapping when absent, so every field falls back to its default. */

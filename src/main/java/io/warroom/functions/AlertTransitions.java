@@ -2,6 +2,7 @@ package io.warroom.functions;
 
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
+import io.warroom.model.Severity;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -12,8 +13,15 @@ import java.util.function.Supplier;
 final class AlertTransitions {
     private AlertTransitions() {}
 
-    /** What an alert says to a person, built only when it changes. */
-    record Description(String summary, String observed, String threshold) {}
+    /**
+     * What an alert says to a person, built only when it changes; {@code severity} null leaves the type's own
+     * ({@link Severity#defaultFor}).
+     */
+    record Description(String summary, String observed, String threshold, Severity severity) {
+        Description(String summary, String observed, String threshold) {
+            this(summary, observed, threshold, null);
+        }
+    }
 
     /**
      * Emits a fired or resolved alert when {@code condition} differs from the current state, and returns the new
@@ -49,7 +57,7 @@ final class AlertTransitions {
         Description d = description.get();
         if (condition) {
             out.accept(AlertEvent.fired(type, campaignId, itemId, channel, at, d.summary(), d.observed(),
-                    d.threshold()));
+                    d.threshold(), d.severity() != null ? d.severity() : Severity.defaultFor(type, itemId)));
             return at;
         }
         out.accept(AlertEvent.resolved(type, campaignId, itemId, channel, since, at, d.summary(), d.observed(),

@@ -23,8 +23,9 @@ final class EarlyWarnings {
                                 .multiply(BigDecimal.valueOf(unitsInWindow))) <= 0;
     }
 
+    /** The words of STOCK_ETA; {@code risk} is given when it fires, and decides whom it pages. */
     static AlertTransitions.Description describeSellOut(
-            AlertThresholds t, String itemId, long stock, long unitsInWindow) {
+            AlertThresholds t, String itemId, long stock, long unitsInWindow, GmvAtRisk risk, boolean keyItem) {
         String threshold = t.stockEtaHorizonMinutes() + " min";
         if (unitsInWindow == 0) {
             return new AlertTransitions.Description(itemId + ": no longer selling fast (" + stock
@@ -36,9 +37,13 @@ final class EarlyWarnings {
                 .divide(BigDecimal.valueOf(unitsInWindow), 0, RoundingMode.HALF_UP);
         String summary = stock <= 0
                 ? itemId + ": sold out and still selling at " + rate.toPlainString() + " units/min"
-                : itemId + ": will sell out in ~" + minutes + " min at " + rate.toPlainString() + " units/min; "
+                : itemId + ": sells out in ~" + minutes + " min at " + rate.toPlainString() + " units/min; "
                         + stock + " left";
-        return new AlertTransitions.Description(summary, minutes + " min", threshold);
+        if (risk == null) {
+            return new AlertTransitions.Description(summary, minutes + " min", threshold);
+        }
+        return new AlertTransitions.Description(summary + "; " + risk.perHour(), minutes + " min", threshold,
+                risk.severity(keyItem, t.pageMinGmvAtRiskCents()));
     }
 
     /**

@@ -293,10 +293,13 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
         }
         long unitsInWindow = units;
         long stock = st.stock;
-        st.stockEtaSince = AlertTransitions.update(st.stockEtaSince,
-                EarlyWarnings.sellsOutSoon(thresholds, st.stockKnown, stock, unitsInWindow), boundary,
+        boolean sellsOutSoon = EarlyWarnings.sellsOutSoon(thresholds, st.stockKnown, stock, unitsInWindow);
+        GmvAtRisk risk = sellsOutSoon && st.stockEtaSince == ItemState.INACTIVE
+                ? gmvAtRisk(campaign, boundary, boundary) : null;
+        st.stockEtaSince = AlertTransitions.update(st.stockEtaSince, sellsOutSoon, boundary,
                 AlertType.STOCK_ETA, campaign.campaignId(), itemId,
-                () -> EarlyWarnings.describeSellOut(thresholds, itemId, stock, unitsInWindow),
+                () -> EarlyWarnings.describeSellOut(thresholds, itemId, stock, unitsInWindow, risk,
+                        isKey(campaign, itemId)),
                 alert -> ctx.output(ALERTS, alert));
         // The baselines are everything before the recent windows: the totals less the minutes from their start on,
         // and for paid orders less those of the first payment lag, which no pv of the campaign led to.
@@ -336,6 +339,24 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
         }
     }
 
+    /** The item's paid gmv in the STOCK_ETA window's whole minutes before {@code windowEnd}, and the time left. */
+    private GmvAtRisk gmvAtRisk(CampaignDefinition campaign, long windowEnd, long at) throws Exception {
+        int window = campaign.alerts().stockEtaWindowMinutes();
+        long from = windowEnd - window * MINUTE;
+        long gmv = 0;
+        for (Map.Entry<Long, ItemMinute> entry : recentMinutes.entries()) {
+            if (entry.getKey() >= from && entry.getKey() < windowEnd) {
+                gmv += entry.getValue().gmvCents;
+            }
+        }
+        return new GmvAtRisk(gmv, window, campaign.end() - at);
+    }
+
+    private static boolean isKey(CampaignDefinition campaign, String itemId) {
+        ItemSettings settings = campaign.item(itemId);
+        return settings != null && settings.key();
+    }
+
     /**
      * Applies the stock changes of one timestamp, in their tie order, then evaluates the stock alerts; true when
      * there were any. Timers fire in timestamp order, so changes are applied in event-time order.
@@ -372,7 +393,8 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
     }
 
     private void evaluateStockAlerts(
-            ItemState st, CampaignDefinition campaign, String itemId, long at, ReadOnlyContext ctx) {
+            ItemState st, CampaignDefinition campaign, String itemId, long at, ReadOnlyContext ctx)
+            throws Exception {
         long safety = campaign.safetyStockOf(itemId);
         long stock = st.stock;
         st.stockLowSince = AlertTransitions.update(st.stockLowSince, st.stockKnown && stock <= safety, at,
@@ -382,12 +404,17 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
                         Long.toString(stock), Long.toString(safety)),
                 alert -> ctx.output(ALERTS, alert));
         long wasOutSince = st.stockOutSince;
-        st.stockOutSince = AlertTransitions.update(st.stockOutSince, st.stockKnown && stock <= 0, at,
+        boolean out = st.stockKnown && stock <= 0;
+        GmvAtRisk risk = out && wasOutSince == ItemState.INACTIVE ? gmvAtRisk(campaign, MinuteStats.minuteOf(at), at)
+                : null;
+        st.stockOutSince = AlertTransitions.update(st.stockOutSince, out, at,
                 AlertType.STOCK_OUT, campaign.campaignId(), itemId,
-                () -> new AlertTransitions.Description(
-                        stock <= 0 ? itemId + ": out of stock (" + stock + " left)" : itemId + ": back in stock ("
-                                + stock + " left)",
-                        Long.toString(stock), "0"),
+                () -> risk != null
+                        ? new AlertTransitions.Description(itemId + ": out of stock (" + stock + " left); "
+                                + risk.perHour(), Long.toString(stock), "0",
+                                risk.severity(isKey(campaign, itemId), campaign.alerts().pageMinGmvAtRiskCents()))
+                        : new AlertTransitions.Description(itemId + ": back in stock (" + stock + " left)",
+                                Long.toString(stock), "0"),
                 alert -> ctx.output(ALERTS, alert));
         if (wasOutSince != ItemState.INACTIVE && st.stockOutSince == ItemState.INACTIVE) {
             st.stockBackAt = at;

@@ -2,7 +2,6 @@ package io.warroom.functions;
 
 import io.warroom.config.CampaignDefinition;
 import io.warroom.serde.Money;
-import java.time.Instant;
 
 /** The words of target-shortfall alerts, shared by campaign and item checks. */
 final class PacingDescriptions {
@@ -14,7 +13,7 @@ final class PacingDescriptions {
         String line = Money.format(Money.roundToCents(campaign.shortfallLine(targetCents, checkpoint)));
         String planned = Money.format(Money.roundToCents(campaign.planned(targetCents, checkpoint)));
         String subject = itemId == null ? campaign.campaignId() : itemId;
-        String summary = subject + ": gmv " + Money.format(gmvBeforeCents) + " by " + Instant.ofEpochMilli(at.at())
+        String summary = subject + ": gmv " + Money.format(gmvBeforeCents) + " by " + campaign.localTime(at.at())
                 + " against a plan of " + planned + " (shortfall below " + line + ")";
         return new AlertTransitions.Description(summary, Money.format(gmvBeforeCents), line);
     }

@@ -11,6 +11,8 @@ import io.warroom.model.RejectReason;
 import io.warroom.model.RejectedRecord;
 import io.warroom.serde.Json;
 import io.warroom.serde.OutputJson;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -44,7 +46,9 @@ public final class ReplayReport {
             }
         } else if (entry.alert() != null) {
             AlertEvent a = entry.alert();
-            alerts.merge(a.id(), a, (earlier, later) -> later.state() == AlertEvent.State.RESOLVED ? later : earlier);
+            // An alert is listed once, saying what it said when it fired, with when it resolved.
+            alerts.merge(a.id(), a, (earlier, later) -> later.state() == AlertEvent.State.RESOLVED
+                    ? earlier.asResolvedAt(later.resolvedAt()) : earlier);
         } else if (entry.rejected() != null) {
             addRejected(entry.rejected());
         }
@@ -73,10 +77,15 @@ public final class ReplayReport {
                     .forEach(i -> itemArray.add(OutputJson.item(i)));
             campaignArray.add(c);
         }
-        ArrayNode alertArray = root.putArray("alerts");
-        alerts.values().stream()
+        List<AlertEvent> sorted = alerts.values().stream()
                 .sorted(Comparator.comparingLong(AlertEvent::firedAt).thenComparing(AlertEvent::id))
-                .forEach(a -> alertArray.add(OutputJson.alert(a)));
+                .toList();
+        ArrayNode incidentArray = root.putArray("incidents");
+        Map<String, List<AlertEvent>> byIncident = new LinkedHashMap<>();
+        sorted.forEach(a -> byIncident.computeIfAbsent(a.incidentId(), k -> new ArrayList<>()).add(a));
+        byIncident.values().forEach(incident -> incidentArray.add(OutputJson.incident(incident)));
+        ArrayNode alertArray = root.putArray("alerts");
+        sorted.forEach(a -> alertArray.add(OutputJson.alert(a)));
         ObjectNode rejectedNode = root.putObject("rejected");
         rejectedNode.put("total", rejected);
         ObjectNode byReason = rejectedNode.putObject("by_reason");

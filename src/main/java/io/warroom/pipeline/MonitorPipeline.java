@@ -4,6 +4,7 @@ import io.warroom.config.CampaignCatalog;
 import io.warroom.config.MonitorSettings;
 import io.warroom.config.CampaignTimeline;
 import io.warroom.config.DeadLetterPolicy;
+import io.warroom.functions.AlertIncidentFunction;
 import io.warroom.functions.AudienceShardFunction;
 import io.warroom.functions.CampaignOpenings;
 import io.warroom.functions.CampaignStatsFunction;
@@ -58,6 +59,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *            item signals ─ keyBy (campaign, item) ─ ItemStats ─► item stats, alerts
  *                                                           └─ conversion counts ─ keyBy campaign ─ ConversionJudge ─► alerts
  *   campaign traffic and orders ─ keyBy campaign ─ CampaignStats ─► campaign stats, alerts
+ *                                  alerts ─ keyBy subject ─ AlertIncidents ─► alerts with their incidents
  * </pre>
  *
  * Campaign updates from the control input are broadcast to every one of these operators, which keep them in
@@ -204,7 +206,11 @@ public final class MonitorPipeline {
                 .name("Conversion judge")
                 .uid("conversion-judge");
         DataStream<AlertEvent> alerts = itemStats.getSideOutput(ItemStatsFunction.ALERTS)
-                .union(campaignStats.getSideOutput(CampaignStatsFunction.ALERTS), conversionAlerts);
+                .union(campaignStats.getSideOutput(CampaignStatsFunction.ALERTS), conversionAlerts)
+                .keyBy(AlertEvent::subjectKey)
+                .process(new AlertIncidentFunction())
+                .name("Alert incidents")
+                .uid("alert-incidents");
         // Before any sink, so that every output of dead letters, Kafka or file, gets the same redacted records. Only
         // input records carry user ids; a refused campaign update is ops' own campaign file, kept as published.
         DataStream<RejectedRecord> rejected = rejectedInput

@@ -11,6 +11,7 @@ import io.warroom.model.PacingStatus;
 import io.warroom.model.RejectedRecord;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.List;
 
 /**
  * The JSON form of everything warroom writes: Kafka output records and the replay report share these mappings,
@@ -126,6 +127,42 @@ public final class OutputJson {
         n.put("summary", a.summary());
         n.put("observed", a.observed());
         n.put("threshold", a.threshold());
+        n.put("severity", a.severity().label());
+        n.put("incident_id", a.incidentId());
+        n.put("flaps", a.flaps());
+        return n;
+    }
+
+    /**
+     * One incident of the report: its first alert as it fired (what it said then, its severity), resolved when its
+     * last alert resolved (null while that one is active), with the number of times it fired again.
+     */
+    public static ObjectNode incident(List<AlertEvent> alertsOfIncident) {
+        AlertEvent first = alertsOfIncident.get(0);
+        AlertEvent last = alertsOfIncident.get(alertsOfIncident.size() - 1);
+        ObjectNode n = Json.object();
+        n.put("incident_id", first.incidentId());
+        n.put("type", first.type().name());
+        n.put("severity", first.severity().label());
+        n.put("campaign_id", first.campaignId());
+        if (first.itemId() == null) {
+            n.putNull("item_id");
+        } else {
+            n.put("item_id", first.itemId());
+        }
+        if (first.channel() != null) {
+            n.put("channel", first.channel());
+        }
+        n.put("fired_at", first.firedAt());
+        if (last.resolvedAt() == null) {
+            n.putNull("resolved_at");
+        } else {
+            n.put("resolved_at", last.resolvedAt());
+        }
+        n.put("flaps", alertsOfIncident.size() - 1);
+        n.put("summary", first.summary());
+        n.put("observed", first.observed());
+        n.put("threshold", first.threshold());
         return n;
     }
 

@@ -3,8 +3,10 @@ package io.warroom.alerting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
+import io.warroom.model.Severity;
 import io.warroom.serde.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -59,7 +61,7 @@ class AlertDeliveryTest {
         JsonNode alert = sent.get(0);
         assertThat(alert.get("labels").properties()).extracting(e -> e.getKey() + "=" + e.getValue().asText())
                 .containsExactly("alertname=STOCK_OUT", "campaign=double11", "item=sku-1", "severity=page",
-                        "alert_id=" + fire.id());
+                        "alert_id=" + fire.id(), "incident_id=" + fire.id());
         assertThat(alert.at("/annotations/summary").asText()).isEqualTo("sku-1 is sold out");
         assertThat(alert.at("/annotations/observed").asText()).isEqualTo("0");
         assertThat(alert.at("/annotations/threshold").asText()).isEqualTo("0");
@@ -107,17 +109,15 @@ class AlertDeliveryTest {
     }
 
     @Test
-    void severityFollowsTheType() {
-        assertThat(AlertmanagerAlert.severityOf(AlertType.STOCK_OUT)).isEqualTo("page");
-        assertThat(AlertmanagerAlert.severityOf(AlertType.OVERSOLD)).isEqualTo("page");
-        assertThat(AlertmanagerAlert.severityOf(AlertType.TARGET_SHORTFALL)).isEqualTo("page");
-        assertThat(AlertmanagerAlert.severityOf(AlertType.STOCK_LOW)).isEqualTo("warning");
-        assertThat(AlertmanagerAlert.severityOf(AlertType.ITEM_TARGET_SHORTFALL)).isEqualTo("warning");
-        assertThat(AlertmanagerAlert.severityOf((AlertType) null)).isEqualTo("warning");
-        AlertEvent campaignWide = AlertEvent.fired(AlertType.CONVERSION_DROP, "c1", null, 60_000L, "s", "0", "1");
-        AlertEvent itemOnly = AlertEvent.fired(AlertType.CONVERSION_DROP, "c1", "sku-1", 60_000L, "s", "0", "1");
-        assertThat(AlertmanagerAlert.severityOf(campaignWide)).isEqualTo("page");
-        assertThat(AlertmanagerAlert.severityOf(itemOnly)).isEqualTo("warning");
+    void theLabelsCarryTheIncidentAndItsSeverity() {
+        AlertEvent flap = AlertEvent.fired(AlertType.STOCK_OUT, "c1", "sku-1", 120_000L, "s", "0", "0")
+                .inIncident("first-alert-id", Severity.WARNING, 2);
+
+        ObjectNode json = new AlertmanagerAlert(null, null).toJson(flap, 300_000L);
+
+        assertThat(json.at("/labels/severity").asText()).isEqualTo("warning");
+        assertThat(json.at("/labels/incident_id").asText()).isEqualTo("first-alert-id");
+        assertThat(json.at("/labels/alert_id").asText()).isEqualTo(flap.id());
     }
 
     @Test

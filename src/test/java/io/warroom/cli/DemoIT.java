@@ -62,7 +62,8 @@ class DemoIT {
                 });
                 assertThat(matched).as("campaign gmv on the endpoint should be %d cents", expectedGmvCents)
                         .isTrue();
-                assertThat(demo.screen()).contains("GMV ", "top items by GMV");
+                // piped, not a terminal: one line per campaign at each redraw
+                assertThat(demo.screen()).contains("demo: event time ", ", gmv ", "; incidents ");
                 for (String userId : GeneratedTopics.clickUserIds(kafka.bootstrapServers())) {
                     assertThat(scrape[0]).doesNotContain("\"" + userId + "\"")
                             .doesNotContain("\"" + userId.replaceAll("[^A-Za-z0-9_:]", "_") + "\"");

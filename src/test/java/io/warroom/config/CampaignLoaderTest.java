@@ -106,8 +106,8 @@ class CampaignLoaderTest {
         assertThat(c.pacing()).extracting(PacingCheckpoint::share)
                 .usingElementComparator(BigDecimal::compareTo)
                 .containsExactly(new BigDecimal("0.05"), new BigDecimal("0.15"), new BigDecimal("0.55"), BigDecimal.ONE);
-        assertThat(c.item("sku-1")).isEqualTo(new ItemSettings("sku-1", 500L, 20L, 10_000_000L));
-        assertThat(c.item("sku-2")).isEqualTo(new ItemSettings("sku-2", 3L, 1L, null));
+        assertThat(c.item("sku-1")).isEqualTo(new ItemSettings("sku-1", 500L, 20L, 10_000_000L, false));
+        assertThat(c.item("sku-2")).isEqualTo(new ItemSettings("sku-2", 3L, 1L, null, false));
         assertThat(c.safetyStockOf("sku-1")).isEqualTo(20);
         assertThat(c.safetyStockOf("sku-unlisted")).isEqualTo(50);
         assertThat(catalog.earliestStart()).isEqualTo(DOUBLE11);
@@ -439,6 +439,27 @@ class CampaignLoaderTest {
                 "alerts.traffic_drop.baseline_minutes", "1 to 180");
         onlyProblem(CampaignYaml.valid("x").set("alerts", "{ traffic_drop: { min_pv_per_minute: 12.5 } }"),
                 "alerts.traffic_drop.min_pv_per_minute", "must be a whole number, 0 or more");
+    }
+
+    @Test
+    void keyItemsAndThePagingLineAreRead() throws Exception {
+        CampaignDefinition c = load(CampaignYaml.valid("x")
+                .set("items", "[{ item_id: sku-1, key: true }, { item_id: sku-2 }]")
+                .set("alerts", "{ paging: { min_gmv_at_risk: \"2500.50\" } }"));
+
+        assertThat(c.item("sku-1").key()).isTrue();
+        assertThat(c.item("sku-2").key()).isFalse();
+        assertThat(c.alerts().pageMinGmvAtRiskCents()).isEqualTo(2500_50L);
+        assertThat(load(CampaignYaml.valid("y")).alerts().pageMinGmvAtRiskCents()).isEqualTo(100_000_00L);
+        onlyProblem(CampaignYaml.valid("z").set("items", "[{ item_id: sku-1, key: yes please }]"), "items[0].key",
+                "must be true or false");
+    }
+
+    @Test
+    void theCampaignSpeaksInTheZoneOfItsStart() throws Exception {
+        CampaignDefinition c = load(CampaignYaml.valid("x"));
+
+        assertThat(c.localTime(c.start() + 20 * 60_000L)).isEqualTo("2026-11-11T00:20:00+08:00");
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
 import io.warroom.model.ConversionWindow;
+import io.warroom.model.Severity;
 import io.warroom.model.CampaignUpdate;
 import io.warroom.model.ItemSignal;
 import io.warroom.model.ItemStats;
@@ -210,8 +211,9 @@ class ItemStatsFunctionTest {
         assertThat(sideOutput(ItemStatsFunction.ALERTS)).containsExactly(
                 AlertEvent.fired(AlertType.STOCK_LOW, CAMPAIGN, SHIRT, T1,
                         "shirt: 3 left, safety stock is 3", "3", "3"),
-                AlertEvent.fired(AlertType.STOCK_OUT, CAMPAIGN, SHIRT, T2,
-                        "shirt: out of stock (0 left)", "0", "0"),
+                AlertEvent.fired(AlertType.STOCK_OUT, CAMPAIGN, SHIRT, null, T2,
+                                "shirt: out of stock (0 left); no sales in the last 10 min", "0", "0",
+                                Severity.WARNING),
                 AlertEvent.resolved(AlertType.STOCK_LOW, CAMPAIGN, SHIRT, T1, T3,
                         "shirt: 7 left, safety stock is 3", "7", "3"),
                 AlertEvent.resolved(AlertType.STOCK_OUT, CAMPAIGN, SHIRT, T2, T3,
@@ -326,9 +328,10 @@ class ItemStatsFunctionTest {
         // At 10:06, 400 units: 480 x 10 <= 30 x 400.
         harness.processWatermark(START + minutes(6) - 1);
 
-        assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.STOCK_ETA, CAMPAIGN, PHONE,
-                START + minutes(6), "phone: will sell out in ~12 min at 40.0 units/min; 480 left", "12 min",
-                "30 min"));
+        assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.STOCK_ETA, CAMPAIGN, PHONE, null,
+                START + minutes(6),
+                "phone: sells out in ~12 min at 40.0 units/min; 480 left; about 23976.00/h at risk", "12 min",
+                "30 min", Severity.WARNING));
     }
 
     @Test
@@ -339,9 +342,23 @@ class ItemStatsFunctionTest {
 
         harness.processWatermark(START + minutes(6) - 1);
 
-        assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.STOCK_ETA, CAMPAIGN, PHONE,
-                START + minutes(6), "phone: will sell out in ~30 min at 16.0 units/min; 480 left", "30 min",
-                "30 min"));
+        assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.STOCK_ETA, CAMPAIGN, PHONE, null,
+                START + minutes(6),
+                "phone: sells out in ~30 min at 16.0 units/min; 480 left; about 9590.40/h at risk", "30 min",
+                "30 min", Severity.WARNING));
+    }
+
+    @Test
+    void aStockAlertPagesWhenTheGmvAtRiskUntilTheEndReachesTheLine() throws Exception {
+        push(init(PHONE, 480));
+        // 400 units at 99.00 in the window: 39600.00 per 10 min, 114 min before the end: 451440.00 >= 100000.00
+        push(paid("o1", PHONE, START + minutes(5) + seconds(30), "u1", 400, 400 * 9900));
+
+        harness.processWatermark(START + minutes(6) - 1);
+
+        assertThat(alerts()).extracting(AlertEvent::type, AlertEvent::severity, AlertEvent::summary).containsExactly(
+                tuple(AlertType.STOCK_ETA, Severity.PAGE,
+                        "phone: sells out in ~12 min at 40.0 units/min; 480 left; about 237600.00/h at risk"));
     }
 
     @Test
@@ -365,9 +382,10 @@ class ItemStatsFunctionTest {
         harness.processWatermark(START + minutes(6) - 1);
 
         // 280 left after the reservation just before 10:06; the one at 10:06 belongs to the next boundary.
-        assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.STOCK_ETA, CAMPAIGN, PHONE,
-                START + minutes(6), "phone: will sell out in ~28 min at 10.0 units/min; 280 left", "28 min",
-                "30 min"));
+        assertThat(alerts()).containsExactly(AlertEvent.fired(AlertType.STOCK_ETA, CAMPAIGN, PHONE, null,
+                START + minutes(6),
+                "phone: sells out in ~28 min at 10.0 units/min; 280 left; about 5994.00/h at risk", "28 min",
+                "30 min", Severity.WARNING));
     }
 
     @Test
@@ -397,8 +415,9 @@ class ItemStatsFunctionTest {
         harness.processWatermark(START + minutes(6) - 1);
 
         assertThat(alerts()).filteredOn(alert -> alert.type() == AlertType.STOCK_ETA).containsExactly(
-                AlertEvent.fired(AlertType.STOCK_ETA, CAMPAIGN, PHONE, START + minutes(6),
-                        "phone: sold out and still selling at 1.0 units/min", "0 min", "30 min"));
+                AlertEvent.fired(AlertType.STOCK_ETA, CAMPAIGN, PHONE, null, START + minutes(6),
+                        "phone: sold out and still selling at 1.0 units/min; about 599.40/h at risk", "0 min",
+                        "30 min", Severity.WARNING));
     }
 
     @Test

@@ -140,9 +140,8 @@ class BusinessMetricsTest {
         assertThat(listener.getGauge(campaignPath("alert_type", "TRAFFIC_DROP", "alerts_active")))
                 .map(Gauge::getValue).contains(3);
 
-        metrics.accept(MonitorOutput.of(new AlertEvent(AlertEvent.idOf(CAMPAIGN, AlertType.TRAFFIC_DROP, null, "app",
-                START), AlertType.TRAFFIC_DROP, AlertEvent.State.RESOLVED, CAMPAIGN, null, "app", START, START + 1,
-                "", "", "")));
+        metrics.accept(MonitorOutput.of(AlertEvent.resolved(AlertType.TRAFFIC_DROP, CAMPAIGN, null, "app", START,
+                START + 1, "", "", "")));
 
         assertThat(listener.getGauge(campaignPath("alert_type", "TRAFFIC_DROP", "alerts_active")))
                 .map(Gauge::getValue).contains(2);
