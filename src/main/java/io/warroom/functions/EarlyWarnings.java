@@ -3,15 +3,16 @@ package io.warroom.functions;
 import io.warroom.config.AlertThresholds;
 import io.warroom.config.CampaignDefinition;
 import io.warroom.model.ConversionWindow;
+import io.warroom.model.MinuteStats;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /**
  * The conditions of STOCK_ETA, CONVERSION_DROP and TRAFFIC_DROP (docs/alerts.md) on exact counts, and the words
- * of their alerts. Shared by the item and campaign functions, which gather the counts.
+ * of their alerts. Shared by the item, campaign and conversion-judge functions, which gather the counts.
  */
 final class EarlyWarnings {
-    private static final long MINUTE = 60_000L;
+    private static final long MINUTE = MinuteStats.MINUTE_MILLIS;
 
     private EarlyWarnings() {}
 

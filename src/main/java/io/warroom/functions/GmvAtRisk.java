@@ -1,5 +1,6 @@
 package io.warroom.functions;
 
+import io.warroom.model.MinuteStats;
 import io.warroom.model.Severity;
 import io.warroom.serde.Money;
 import java.math.BigDecimal;
@@ -13,7 +14,7 @@ import java.math.RoundingMode;
  * the end: the sell rate times the price times the time left.
  */
 record GmvAtRisk(long windowGmvCents, int windowMinutes, long untilEndMillis) {
-    private static final long MINUTE = 60_000L;
+    private static final long MINUTE = MinuteStats.MINUTE_MILLIS;
 
     /**
      * Pages when the item is a key item or the gmv at risk until the end reaches {@code minCents}:

@@ -301,11 +301,11 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
                 () -> EarlyWarnings.describeSellOut(thresholds, itemId, stock, unitsInWindow, risk,
                         isKey(campaign, itemId)),
                 alert -> ctx.output(ALERTS, alert));
-        // The baselines are everything before the recent windows: the totals less the minutes from their start on,
-        // and for paid orders less those of the first payment lag, which no pv of the campaign led to.
         // A sold-out item sells nothing whatever its page converts: STOCK_OUT speaks for it.
         boolean inStockThroughWindow = st.stockOutSince == ItemState.INACTIVE
                 && (st.stockBackAt == ItemState.INACTIVE || st.stockBackAt <= ordersFrom);
+        // The baselines are everything before the recent windows: the totals less the minutes from their start on,
+        // and for paid orders less those of the first payment lag, which no pv of the campaign led to.
         long baselinePv = st.pv - pvFromWindow;
         long baselineOrders = st.orders - ordersFromWindow - st.ordersBeforeLag;
         boolean comparable = thresholds.conversionDropEnabled() && inStockThroughWindow
