@@ -86,6 +86,7 @@ final class CampaignPushCommand implements Callable<Integer> {
                 return 2;
             }
             document = (ObjectNode) parsed;
+            CampaignLoader.inlineItemsFile(document, file);
             if (effectiveFrom != null) {
                 document.put(CampaignLoader.EFFECTIVE_FROM, effectiveFrom.toString());
             } else if (!document.hasNonNull(CampaignLoader.EFFECTIVE_FROM)) {

@@ -1,17 +1,24 @@
 package io.warroom.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.warroom.serde.EventTime;
 import io.warroom.serde.Json;
 import io.warroom.serde.Money;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +36,7 @@ public final class CampaignLoader {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Set<String> CAMPAIGN_KEYS = Set.of(
             "campaign_id", "name", "start", "end", "gmv_target", "shortfall_tolerance", "pacing", "safety_stock",
-            "items", "channels", "alerts", "traffic_plan");
+            "items", "items_file", "channels", "alerts", "traffic_plan");
     private static final Set<String> PACING_KEYS = Set.of("at", "share");
     private static final Set<String> TRAFFIC_PLAN_KEYS = Set.of("at", "pv_per_minute");
     private static final Set<String> ITEM_KEYS = Set.of("item_id", "stock", "safety_stock", "gmv_target", "key");
@@ -42,6 +49,8 @@ public final class CampaignLoader {
             Set.of("enabled", "drop", "baseline_minutes", "min_pv_per_minute");
     private static final int MAX_WINDOW_MINUTES = 180;
     private static final int MAX_PAYMENT_LAG_MINUTES = 60;
+    /** Problems listed from one items table: a table wrong throughout says so in a page, not a million lines. */
+    private static final int MAX_TABLE_PROBLEMS = 50;
 
     private static final long MINUTE = 60_000L;
     /** The field of an update that says from when it is in force. */
@@ -76,7 +85,8 @@ public final class CampaignLoader {
         Map<String, Path> seen = new LinkedHashMap<>();
         for (Path file : files) {
             try {
-                CampaignDefinition c = parse(file.toString(), Files.readAllBytes(file));
+                CampaignDefinition c = parse(file.toString(), file, readDocument(file.toString(),
+                        Files.readAllBytes(file)));
                 Path earlier = seen.putIfAbsent(c.campaignId(), file);
                 if (earlier != null) {
                     problems.add(file + ": campaign_id: '" + c.campaignId() + "' is already defined in " + earlier);
@@ -120,7 +130,7 @@ public final class CampaignLoader {
 
     /** Parses one campaign document; {@code source} names it in error messages. */
     public static CampaignDefinition parse(String source, byte[] yaml) throws CampaignConfigException {
-        return parse(source, readDocument(source, yaml));
+        return parse(source, null, readDocument(source, yaml));
     }
 
     /**
@@ -138,7 +148,7 @@ public final class CampaignLoader {
         List<String> problems = new ArrayList<>();
         CampaignDefinition definition = null;
         try {
-            definition = parse(source, root);
+            definition = parse(source, null, root);
         } catch (CampaignConfigException e) {
             problems.addAll(e.problems());
         }
@@ -157,7 +167,8 @@ public final class CampaignLoader {
         }
     }
 
-    private static CampaignDefinition parse(String source, JsonNode root) throws CampaignConfigException {
+    /** {@code file} is the campaign file on disk that {@code items_file} is relative to; null for other documents. */
+    private static CampaignDefinition parse(String source, Path file, JsonNode root) throws CampaignConfigException {
         Problems p = new Problems(source);
         if (root == null || !root.isObject()) {
             p.add("(document)", "must be a mapping of campaign fields");
@@ -178,6 +189,7 @@ public final class CampaignLoader {
         Long safety = root.has("safety_stock") ? p.count(root, "safety_stock") : Long.valueOf(0);
         List<PacingCheckpoint> pacing = pacing(root, p, start, end);
         Map<String, ItemSettings> items = items(root, p);
+        itemsFile(root, file, p, items);
         List<String> channels = channels(root, p);
         AlertThresholds alerts = alerts(root, p);
         List<TrafficPlanPoint> trafficPlan = trafficPlan(root, p);
@@ -275,7 +287,7 @@ public final class CampaignLoader {
     }
 
     private static Map<String, ItemSettings> items(JsonNode root, Problems p) {
-        Map<String, ItemSettings> items = new LinkedHashMap<>();
+        Map<String, ItemSettings> items = new HashMap<>();
         JsonNode node = root.get("items");
         if (node == null || node.isNull()) {
             return items;
@@ -292,16 +304,130 @@ public final class CampaignLoader {
                 continue;
             }
             p.unknownKeys(entry, path + ".", ITEM_KEYS);
-            String itemId = p.text(entry, "item_id", path + ".item_id");
-            Long stock = entry.has("stock") ? p.count(entry, "stock", path + ".stock") : null;
-            Long safety = entry.has("safety_stock") ? p.count(entry, "safety_stock", path + ".safety_stock") : null;
-            Long target = entry.has("gmv_target") ? p.money(entry, "gmv_target", path + ".gmv_target") : null;
-            boolean key = p.flag(entry, "key", path + ".key", false);
-            if (itemId != null && items.put(itemId, new ItemSettings(itemId, stock, safety, target, key)) != null) {
-                p.add(path + ".item_id", "'" + itemId + "' is listed twice");
-            }
+            item(entry, path + ".", p, items);
         }
         return items;
+    }
+
+    /** One item's settings, added to {@code items}; {@code at} prefixes its fields in problems. */
+    private static void item(JsonNode entry, String at, Problems p, Map<String, ItemSettings> items) {
+        String itemId = p.text(entry, "item_id", at + "item_id");
+        Long stock = entry.has("stock") ? p.count(entry, "stock", at + "stock") : null;
+        Long safety = entry.has("safety_stock") ? p.count(entry, "safety_stock", at + "safety_stock") : null;
+        Long target = entry.has("gmv_target") ? p.money(entry, "gmv_target", at + "gmv_target") : null;
+        boolean key = p.flag(entry, "key", at + "key", false);
+        if (itemId != null && items.put(itemId, new ItemSettings(itemId, stock, safety, target, key)) != null) {
+            p.add(at + "item_id", "'" + itemId + "' is listed twice");
+        }
+    }
+
+    /**
+     * The items of {@code items_file}, a CSV table beside the campaign file (header {@code item_id} and any of
+     * {@code stock, safety_stock, gmv_target, key}; an empty cell leaves that setting unset), added to {@code items}.
+     * Problems name the table's file, line and column; after {@link #MAX_TABLE_PROBLEMS} the rest are summed up.
+     */
+    private static void itemsFile(JsonNode root, Path campaignFile, Problems p, Map<String, ItemSettings> items) {
+        JsonNode name = root.get("items_file");
+        if (name == null || name.isNull()) {
+            return;
+        }
+        if (!name.isTextual() || name.textValue().isBlank()) {
+            p.add("items_file", "must be the path of a CSV file, relative to the campaign file");
+            return;
+        }
+        if (campaignFile == null) {
+            p.add("items_file", "is read from a campaign file on disk; a pushed campaign carries its items inline");
+            return;
+        }
+        Path table = campaignFile.toAbsolutePath().getParent().resolve(name.textValue()).normalize();
+        Problems rows = new Problems(table.toString());
+        try (BufferedReader lines = Files.newBufferedReader(table, StandardCharsets.UTF_8)) {
+            String header = lines.readLine();
+            List<String> columns = header == null ? List.of() : List.of(header.strip().split(",", -1));
+            if (!columns.contains("item_id") || !ITEM_KEYS.containsAll(columns)
+                    || columns.size() != Set.copyOf(columns).size()) {
+                rows.add("line 1", "the header must name item_id and any of stock, safety_stock, gmv_target, key,"
+                        + " once each");
+                p.list.addAll(rows.list);
+                return;
+            }
+            int lineNumber = 1;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                lineNumber++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                String at = "line " + lineNumber + ": ";
+                String[] cells = line.split(",", -1);
+                if (cells.length != columns.size()) {
+                    rows.add("line " + lineNumber, "has " + cells.length + " cells, the header " + columns.size());
+                } else {
+                    ObjectNode entry = Json.object();
+                    for (int c = 0; c < cells.length; c++) {
+                        if (!cells[c].isEmpty()) {
+                            entry.set(columns.get(c), cell(cells[c].strip()));
+                        }
+                    }
+                    item(entry, at, rows, items);
+                }
+                if (rows.list.size() > MAX_TABLE_PROBLEMS) {
+                    rows.list.subList(MAX_TABLE_PROBLEMS, rows.list.size()).clear();
+                    rows.list.add(table + ": more problems after line " + lineNumber + " not listed");
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            p.add("items_file", "cannot read " + table + ": " + e.getMessage());
+            return;
+        }
+        p.list.addAll(rows.list);
+    }
+
+    /**
+     * Replaces a campaign document's {@code items_file} by its rows, appended to {@code items}, so that the document
+     * stands alone (a pushed campaign is read by a job that cannot see the file).
+     *
+     * @throws CampaignConfigException naming the table's problems
+     */
+    public static void inlineItemsFile(ObjectNode document, Path campaignFile) throws CampaignConfigException {
+        if (!document.hasNonNull("items_file")) {
+            return;
+        }
+        Problems p = new Problems(campaignFile.toString());
+        Map<String, ItemSettings> rows = new LinkedHashMap<>();
+        itemsFile(document, campaignFile, p, rows);
+        if (p.any()) {
+            throw p.exception();
+        }
+        JsonNode existing = document.get("items");
+        ArrayNode items = existing instanceof ArrayNode array ? array : document.putArray("items");
+        for (ItemSettings item : rows.values()) {
+            ObjectNode entry = items.addObject().put("item_id", item.itemId());
+            if (item.stock() != null) {
+                entry.put("stock", item.stock());
+            }
+            if (item.safetyStock() != null) {
+                entry.put("safety_stock", item.safetyStock());
+            }
+            if (item.gmvTargetCents() != null) {
+                entry.put("gmv_target", Money.format(item.gmvTargetCents()));
+            }
+            if (item.key()) {
+                entry.put("key", true);
+            }
+        }
+        document.remove("items_file");
+    }
+
+    /** A table cell as the same YAML would have read it: a whole number, true or false, or text. */
+    private static JsonNode cell(String text) {
+        if (!text.isEmpty() && text.length() <= 18 && text.chars().allMatch(Character::isDigit)) {
+            return LongNode.valueOf(Long.parseLong(text));
+        }
+        if (text.equals("true") || text.equals("false")) {
+            return BooleanNode.valueOf(Boolean.parseBoolean(text));
+        }
+        return TextNode.valueOf(text);
     }
 
     private static AlertThresholds alerts(JsonNode root, Problems p) {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * The one place where warroom builds Jackson mappers. Input is untrusted: nesting, string and number sizes are
@@ -66,14 +67,27 @@ public final class Json {
             .disable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS)
             .build();
 
+    /**
+     * Campaign files: ops' own, and a catalog of a million items inline is some 60 MB of YAML, so the document may be
+     * large (1 GiB); every other limit stays.
+     */
+    private static final long MAX_CAMPAIGN_FILE = 1L << 30;
+
     private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
-                    .streamReadConstraints(CONSTRAINTS)
+                    .streamReadConstraints(CONSTRAINTS.rebuild().maxDocumentLength(MAX_CAMPAIGN_FILE).build())
+                    .loaderOptions(campaignFileLoader())
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
     private Json() {}
+
+    private static LoaderOptions campaignFileLoader() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit((int) MAX_CAMPAIGN_FILE);
+        return options;
+    }
 
     /** Parses one untrusted JSON document; throws on anything that is not exactly one well-formed value. */
     public static JsonNode readTree(byte[] bytes) throws IOException {

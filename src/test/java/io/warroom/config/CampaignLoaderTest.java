@@ -4,6 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.warroom.serde.Json;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -439,6 +441,75 @@ class CampaignLoaderTest {
                 "alerts.traffic_drop.baseline_minutes", "1 to 180");
         onlyProblem(CampaignYaml.valid("x").set("alerts", "{ traffic_drop: { min_pv_per_minute: 12.5 } }"),
                 "alerts.traffic_drop.min_pv_per_minute", "must be a whole number, 0 or more");
+    }
+
+    /** The file of the issue: 100,000 items inline, about 6 MB, past SnakeYAML's default 3M code points. */
+    @Test
+    void aHundredThousandItemsInlineLoad() throws Exception {
+        StringBuilder items = new StringBuilder("\n");
+        for (int i = 0; i < 100_000; i++) {
+            items.append("  - { item_id: sku-").append(i).append(", stock: ").append(i % 5000)
+                    .append(", safety_stock: 20, gmv_target: \"12345.60\" }\n");
+        }
+        CampaignDefinition c = load(CampaignYaml.valid("big").set("items", items.toString()));
+
+        assertThat(c.items()).hasSize(100_000);
+        assertThat(c.item("sku-99999")).isEqualTo(new ItemSettings("sku-99999", 4999L, 20L, 12345_60L, false));
+    }
+
+    @Test
+    void anItemsFileBesideTheCampaignAddsItsRows() throws Exception {
+        Files.writeString(dir.resolve("catalog.csv"), """
+                item_id,gmv_target,stock,key
+                sku-10,100.50,7,true
+                sku-11,,,
+                sku-12,,0,false
+                """, UTF_8);
+        CampaignDefinition c = load(CampaignYaml.valid("x").set("items_file", "catalog.csv"));
+
+        assertThat(c.items()).containsOnlyKeys("sku-1", "sku-10", "sku-11", "sku-12");
+        assertThat(c.item("sku-10")).isEqualTo(new ItemSettings("sku-10", 7L, null, 100_50L, true));
+        assertThat(c.item("sku-11")).isEqualTo(new ItemSettings("sku-11", null, null, null, false));
+        assertThat(c.item("sku-12").stock()).isZero();
+    }
+
+    @Test
+    void anItemsFileMistakeNamesTheTableLineAndColumn() throws Exception {
+        Path table = dir.resolve("catalog.csv");
+        Files.writeString(table, "item_id,stock\nsku-10,7\nsku-11,lots\nsku-12\nsku-1,3\n", UTF_8);
+        Path file = write("campaign.yaml", CampaignYaml.valid("x").set("items_file", "catalog.csv"));
+
+        assertThat(refusal(file)).containsExactly(
+                table + ": line 3: stock: must be a whole number, 0 or more",
+                table + ": line 4: has 1 cells, the header 2",
+                table + ": line 5: item_id: 'sku-1' is listed twice");
+
+        Files.writeString(table, "item_id,price\nsku-10,7\n", UTF_8);
+        assertThat(refusal(file)).singleElement().asString().startsWith(table + ": line 1: the header must name");
+        Files.delete(table);
+        assertThat(refusal(file)).singleElement().asString().startsWith(file + ": items_file: cannot read " + table);
+    }
+
+    @Test
+    void aCampaignToPushCarriesItsItemsFileInline() throws Exception {
+        Files.writeString(dir.resolve("catalog.csv"), "item_id,stock,gmv_target,key\nsku-10,7,100.50,true\n", UTF_8);
+        Path file = write("campaign.yaml", CampaignYaml.valid("x").set("items_file", "catalog.csv"));
+        ObjectNode document = (ObjectNode) Json.readYaml(Files.readAllBytes(file));
+
+        CampaignLoader.inlineItemsFile(document, file);
+
+        assertThat(document.has("items_file")).isFalse();
+        CampaignDefinition pushed = CampaignLoader.parse("pushed", Json.toBytes(document));
+        assertThat(pushed.items()).isEqualTo(load(CampaignYaml.valid("x").set("items_file", "catalog.csv")).items());
+    }
+
+    @Test
+    void aPushedCampaignCannotPointAtAFile() {
+        CampaignConfigException e = catchThrowableOfType(CampaignConfigException.class, () -> CampaignLoader.parse(
+                "pushed", CampaignYaml.valid("x").set("items_file", "catalog.csv").text().getBytes(UTF_8)));
+
+        assertThat(e.problems()).singleElement().asString().startsWith("pushed: items_file: is read from a campaign"
+                + " file on disk");
     }
 
     @Test
