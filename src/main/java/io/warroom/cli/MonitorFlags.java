@@ -5,6 +5,7 @@ import io.warroom.config.CampaignConfigException;
 import io.warroom.config.CampaignLoader;
 import io.warroom.config.CampaignTimeline;
 import io.warroom.config.MonitorOptions;
+import io.warroom.config.StateBackendChoice;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +54,12 @@ final class MonitorFlags {
                     + "restarts, and a multiple of the parallelism (default: ${DEFAULT-VALUE}).")
     int trafficShards;
 
+    @Option(names = "--state-backend", paramLabel = "hashmap|rocksdb", defaultValue = "hashmap",
+            converter = StateBackendConverter.class,
+            description = "Where the job keeps its state: hashmap (the heap) or rocksdb (local disk, for state larger "
+                    + "than memory; incremental checkpoints) (default: ${DEFAULT-VALUE}).")
+    StateBackendChoice stateBackend;
+
     @Option(names = "--top-items", paramLabel = "N", defaultValue = "20",
             description = "Items with the highest gmv that get their own metrics, besides those listed in the "
                     + "campaign file (default: ${DEFAULT-VALUE}).")
@@ -76,6 +83,7 @@ final class MonitorFlags {
         config.set(MonitorOptions.AUDIENCE_SHARDS, audienceShards);
         config.set(MonitorOptions.TRAFFIC_SHARDS, trafficShards);
         config.set(MonitorOptions.TOP_ITEMS, topItems);
+        config.set(MonitorOptions.STATE_BACKEND, stateBackend);
         return config;
     }
 }

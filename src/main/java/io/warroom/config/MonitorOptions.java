@@ -93,6 +93,12 @@ public final class MonitorOptions {
             .withDescription("Most items per campaign that ever get metric series (items leaving the top keep "
                     + "theirs); keeps label sets bounded.");
 
+    public static final ConfigOption<StateBackendChoice> STATE_BACKEND = ConfigOptions.key("warroom.state.backend")
+            .enumType(StateBackendChoice.class)
+            .defaultValue(StateBackendChoice.HASHMAP)
+            .withDescription("Where keyed state lives: HASHMAP (the heap) or ROCKSDB (local disk, incremental "
+                    + "checkpoints); the job sets it whatever the cluster's default.");
+
     private MonitorOptions() {}
 
     public static MonitorSettings settings(Configuration config) {
@@ -111,6 +117,7 @@ public final class MonitorOptions {
                 config.get(CAMPAIGN_SKETCH_LG_K),
                 config.get(MAX_CHANNELS),
                 config.get(TOP_ITEMS),
-                config.get(MAX_ITEM_SERIES));
+                config.get(MAX_ITEM_SERIES),
+                config.get(STATE_BACKEND));
     }
 }

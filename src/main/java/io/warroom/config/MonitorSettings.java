@@ -19,7 +19,8 @@ public record MonitorSettings(
         int campaignSketchLgK,
         int maxChannels,
         int topItems,
-        int maxItemSeries)
+        int maxItemSeries,
+        StateBackendChoice stateBackend)
         implements Serializable {
 
     public MonitorSettings {

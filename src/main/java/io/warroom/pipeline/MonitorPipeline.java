@@ -2,6 +2,7 @@ package io.warroom.pipeline;
 
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.MonitorSettings;
+import io.warroom.config.StateBackendChoice;
 import io.warroom.config.CampaignTimeline;
 import io.warroom.config.DeadLetterPolicy;
 import io.warroom.functions.AlertIncidentFunction;
@@ -107,10 +108,13 @@ public final class MonitorPipeline {
         // Every record on the way is an immutable Java record and no function keeps or changes one it emitted, so
         // chained operators may hand records over without a defensive copy.
         jobOptions.set(PipelineOptions.OBJECT_REUSE, true);
-        // The traffic shards keep each campaign's seen ids in one object read and changed on every event: cheap on
-        // the heap backend, a full rewrite per event on RocksDB. The state is bounded by items and events of the
-        // running campaigns, so the job asks for the heap backend whatever the cluster's default.
-        jobOptions.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        // The job chooses its state backend itself (the heap by default) whatever the cluster's default: the traffic
+        // shards keep each campaign's seen ids in one object changed on every event, cheap on the heap and a
+        // rewrite per event on RocksDB, which is for state that does not fit the heap. RocksDB checkpoints
+        // incrementally.
+        jobOptions.set(StateBackendOptions.STATE_BACKEND, settings.stateBackend().flinkName());
+        jobOptions.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS,
+                settings.stateBackend() == StateBackendChoice.ROCKSDB);
         // Operators keep the event time they acted on across restores (EventTimeFloor), which is sound only if every
         // subtask of an operator has the same watermark when it takes a checkpoint: aligned checkpoints promise that,
         // unaligned ones do not, whatever a cluster's configuration says.

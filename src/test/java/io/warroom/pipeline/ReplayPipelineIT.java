@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignLoader;
+import io.warroom.config.CampaignTimeline;
+import io.warroom.config.MonitorOptions;
+import io.warroom.config.StateBackendChoice;
 import io.warroom.model.AlertType;
 import io.warroom.serde.Json;
 import io.warroom.serde.Money;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,6 +108,18 @@ class ReplayPipelineIT {
         report.at("/rejected/by_reason").fields().forEachRemaining(e -> byReason.put(e.getKey(), e.getValue().asLong()));
         assertThat(byReason).isEqualTo(sale.rejectedByReason);
         assertThat(Files.readAllLines(dir.resolve("p2.rejected.jsonl"))).hasSize((int) sale.rejectedTotal());
+    }
+
+    /** RocksDB serializes every state access where the heap hands out objects: a change never written back shows. */
+    @Test
+    void rocksDbGivesTheSameReportAsTheHeap() throws Exception {
+        Configuration onDisk = new Configuration();
+        onDisk.set(MonitorOptions.STATE_BACKEND, StateBackendChoice.ROCKSDB);
+        byte[] heap = Files.readAllBytes(replay(2, "heap"));
+        byte[] rocksDb = Files.readAllBytes(ReplayHarness.replay(CampaignTimeline.of(campaigns),
+                MonitorOptions.settings(onDisk), dir.resolve("input"), dir, "rocksdb", 2));
+
+        assertThat(new String(rocksDb, StandardCharsets.UTF_8)).isEqualTo(new String(heap, StandardCharsets.UTF_8));
     }
 
     @Test

@@ -43,10 +43,16 @@ public final class ReplayHarness {
     /** The same over campaign files plus updates, as {@code replay --campaign-update} runs it. */
     public static Path replay(CampaignTimeline campaigns, Path input, Path outputDir, String name, int parallelism)
             throws Exception {
+        return replay(campaigns, MonitorSettings.defaults(), input, outputDir, name, parallelism);
+    }
+
+    /** The same with the given settings (another state backend, say). */
+    public static Path replay(CampaignTimeline campaigns, MonitorSettings settings, Path input, Path outputDir,
+            String name, int parallelism) throws Exception {
         Path report = outputDir.resolve(name + ".json");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(parallelism);
-        new MonitorPipeline(campaigns, MonitorSettings.defaults())
+        new MonitorPipeline(campaigns, settings)
                 .assemble(env, FileInputs.inFolder(input),
                         new ReplaySinks(report, outputDir.resolve(name + ".rejected.jsonl")));
         env.execute("replay-" + name);
