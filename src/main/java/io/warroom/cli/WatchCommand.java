@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,6 +58,7 @@ final class WatchCommand implements Callable<Integer> {
     int topItems;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
     public Integer call() throws Exception {
@@ -78,11 +80,21 @@ final class WatchCommand implements Callable<Integer> {
         KafkaTopics topics = new KafkaTopics(defaults.clicks(), defaults.carts(), defaults.orders(),
                 defaults.inventory(), resultTopics.stats, resultTopics.alerts, defaults.rejected(),
                 defaults.campaignConfig());
-        Runtime.getRuntime().addShutdownHook(new Thread(stopRequested::countDown, "watch-stop"));
+        // Ctrl-C: stop the loop and wait for it, so the terminal and the consumer are closed before the JVM goes.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopRequested.countDown();
+            try {
+                stopped.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "watch-stop"));
         LiveView view = new LiveView(catalog, topItems);
         try (LiveScreen screen = LiveScreen.open(spec.commandLine().getOut());
                 LiveWatch watch = new LiveWatch(bootstrapServers, kafka, topics, true, view, screen)) {
             watch.run(refresh, () -> stopRequested.getCount() > 0);
+        } finally {
+            stopped.countDown();
         }
         return 0;
     }

@@ -343,7 +343,11 @@ public final class CampaignLoader {
         Problems rows = new Problems(table.toString());
         try (BufferedReader lines = Files.newBufferedReader(table, StandardCharsets.UTF_8)) {
             String header = lines.readLine();
-            List<String> columns = header == null ? List.of() : List.of(header.strip().split(",", -1));
+            if (header != null && header.startsWith("\uFEFF")) {
+                header = header.substring(1); // the byte-order mark spreadsheets put before "CSV UTF-8"
+            }
+            List<String> columns = header == null ? List.of()
+                    : Stream.of(header.split(",", -1)).map(String::strip).toList();
             if (!columns.contains("item_id") || !ITEM_KEYS.containsAll(columns)
                     || columns.size() != Set.copyOf(columns).size()) {
                 rows.add("line 1", "the header must name item_id and any of stock, safety_stock, gmv_target, key,"
@@ -364,8 +368,9 @@ public final class CampaignLoader {
                 } else {
                     ObjectNode entry = Json.object();
                     for (int c = 0; c < cells.length; c++) {
-                        if (!cells[c].isEmpty()) {
-                            entry.set(columns.get(c), cell(cells[c].strip()));
+                        String text = unquoted(cells[c].strip());
+                        if (!text.isEmpty()) {
+                            entry.set(columns.get(c), cell(text));
                         }
                     }
                     item(entry, at, rows, items);
@@ -417,6 +422,12 @@ public final class CampaignLoader {
             }
         }
         document.remove("items_file");
+    }
+
+    /** A cell a spreadsheet put in double quotes; a quote inside one (or a comma) is not supported. */
+    private static String unquoted(String cell) {
+        return cell.length() >= 2 && cell.startsWith("\"") && cell.endsWith("\"")
+                ? cell.substring(1, cell.length() - 1) : cell;
     }
 
     /** A table cell as the same YAML would have read it: a whole number, true or false, or text. */
@@ -659,7 +670,7 @@ public final class CampaignLoader {
             } catch (NumberFormatException e) {
                 number = null;
             }
-            if (number == null) {
+            if (number == null || !reasonable(number)) {
                 add(path, "must be a number");
                 return null;
             }
@@ -735,17 +746,25 @@ public final class CampaignLoader {
                 return null;
             }
             try {
-                if (value.isNumber()) {
-                    return value.decimalValue();
-                }
-                if (value.isTextual()) {
-                    return new BigDecimal(value.textValue().trim());
+                BigDecimal number = value.isNumber() ? value.decimalValue()
+                        : value.isTextual() ? new BigDecimal(value.textValue().trim()) : null;
+                if (number != null && reasonable(number)) {
+                    return number;
                 }
             } catch (NumberFormatException e) {
                 // reported below
             }
             add(path, "must be a number");
             return null;
+        }
+
+        /**
+         * At most 40 significant digits and 40 places either side of the point: "1e-1100000000" is a number to
+         * BigDecimal, and squaring it in an alert's condition would fail in the middle of an incident.
+         */
+        private static boolean reasonable(BigDecimal number) {
+            BigDecimal plain = number.stripTrailingZeros();
+            return plain.precision() <= 40 && Math.abs((long) plain.scale()) <= 40;
         }
 
         Long count(JsonNode node, String key) {

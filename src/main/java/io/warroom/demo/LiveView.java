@@ -34,8 +34,11 @@ public final class LiveView {
     private final int topItems;
     private final Map<String, JsonNode> campaignStats = new HashMap<>();
     private final Map<String, Map<String, JsonNode>> itemStats = new HashMap<>();
-    /** Open incidents by incident_id: the latest record of each, while it is firing. */
-    private final Map<String, JsonNode> incidents = new LinkedHashMap<>();
+    /**
+     * Firing alerts by alert id. Incidents are made of them when drawn: a flap's fire may be read before the resolve
+     * of the alert before it (they are keyed by alert id, so they can come from different partitions).
+     */
+    private final Map<String, JsonNode> firing = new LinkedHashMap<>();
     private final Map<String, Long> ordersPerMinute = new HashMap<>();
     private final Deque<String> recentChanges = new ArrayDeque<>();
 
@@ -63,12 +66,12 @@ public final class LiveView {
 
     /** Takes one {@code campaign-alerts} record and returns the line announcing it. */
     public String acceptAlert(JsonNode alert) {
-        String incident = alert.path("incident_id").asText(alert.path("id").asText());
+        String id = alert.path("id").asText();
         boolean fired = "FIRED".equals(alert.path("state").asText());
         if (fired) {
-            incidents.put(incident, alert);
+            firing.put(id, alert);
         } else {
-            incidents.remove(incident);
+            firing.remove(id);
         }
         long at = fired ? alert.path("fired_at").asLong() : alert.path("resolved_at").asLong();
         String line = String.format("%s %-8s %-7s %-21s %s", clock(alert.path("campaign_id").asText(), at),
@@ -90,7 +93,7 @@ public final class LiveView {
                 lines.add(campaign.campaignId() + ": waiting for the first committed stats");
                 continue;
             }
-            Map<Severity, Long> open = openIncidents(campaign.campaignId());
+            Map<Severity, Long> open = bySeverity(campaign.campaignId());
             lines.add(String.format("%s: %s, gmv %s (%s), orders %d, uv %d; incidents %d page, %d warning, %d info",
                     campaign.campaignId(), age(campaign, stats, nowMillis), Money.format(gmv(stats)),
                     pace(campaign, stats), stats.path("orders").asLong(), stats.path("uv").asLong(),
@@ -137,12 +140,11 @@ public final class LiveView {
                 stats.path("uv").asLong(), stats.path("pv").asLong(), stats.path("carts").asLong(),
                 stats.path("orders").asLong(), ordersPerMinute.getOrDefault(campaign.campaignId(), 0L),
                 stats.path("buyers").asLong(), 100 * stats.path("conversion").asDouble()));
-        List<JsonNode> open = incidents.values().stream()
-                .filter(a -> campaign.campaignId().equals(a.path("campaign_id").asText()))
+        List<JsonNode> open = openIncidents(campaign.campaignId()).stream()
                 .sorted(Comparator.comparing(LiveView::severity)
                         .thenComparingLong(a -> a.path("fired_at").asLong()))
                 .toList();
-        Map<Severity, Long> counts = openIncidents(campaign.campaignId());
+        Map<Severity, Long> counts = bySeverity(campaign.campaignId());
         lines.add(open.isEmpty() ? "   incidents: none" : String.format("   incidents: %d page, %d warning, %d info",
                 counts.getOrDefault(Severity.PAGE, 0L), counts.getOrDefault(Severity.WARNING, 0L),
                 counts.getOrDefault(Severity.INFO, 0L)));
@@ -179,10 +181,21 @@ public final class LiveView {
                 flaps > 0 ? " (" + flaps + " flaps)" : "", incident.path("summary").asText());
     }
 
-    private Map<Severity, Long> openIncidents(String campaignId) {
+    /** The campaign's open incidents, each as the latest of its firing alerts. */
+    private List<JsonNode> openIncidents(String campaignId) {
+        Map<String, JsonNode> latest = new LinkedHashMap<>();
+        for (JsonNode alert : firing.values()) {
+            if (campaignId.equals(alert.path("campaign_id").asText())) {
+                latest.merge(alert.path("incident_id").asText(alert.path("id").asText()), alert,
+                        (a, b) -> b.path("fired_at").asLong() >= a.path("fired_at").asLong() ? b : a);
+            }
+        }
+        return new ArrayList<>(latest.values());
+    }
+
+    private Map<Severity, Long> bySeverity(String campaignId) {
         Map<Severity, Long> counts = new HashMap<>();
-        incidents.values().stream().filter(a -> campaignId.equals(a.path("campaign_id").asText()))
-                .forEach(a -> counts.merge(severity(a), 1L, Long::sum));
+        openIncidents(campaignId).forEach(a -> counts.merge(severity(a), 1L, Long::sum));
         return counts;
     }
 

@@ -1,5 +1,6 @@
 package io.warroom.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.warroom.io.KafkaClientConfig;
 import io.warroom.io.KafkaTopics;
 import io.warroom.serde.Json;
@@ -37,20 +38,36 @@ public final class LiveWatch implements AutoCloseable {
     }
 
     /** Polls and redraws until {@code keepGoing} turns false. */
-    public void run(Duration refresh, BooleanSupplier keepGoing) throws IOException {
+    public void run(Duration refresh, BooleanSupplier keepGoing) {
         long nextDraw = System.nanoTime();
         while (keepGoing.getAsBoolean()) {
             for (ConsumerRecord<byte[], byte[]> record : results.poll(Duration.ofMillis(200))) {
+                JsonNode value = readable(record);
+                if (value == null) {
+                    continue; // not the monitor's JSON (a tombstone, something else written there): nothing to show
+                }
                 if (record.topic().equals(topics.alerts())) {
-                    screen.change(view.acceptAlert(Json.readTree(record.value())));
+                    screen.change(view.acceptAlert(value));
                 } else {
-                    view.acceptStats(Json.readTree(record.value()));
+                    view.acceptStats(value);
                 }
             }
             if (System.nanoTime() >= nextDraw) {
                 screen.show(view, System.currentTimeMillis());
                 nextDraw = System.nanoTime() + refresh.toNanos();
             }
+        }
+    }
+
+    private static JsonNode readable(ConsumerRecord<byte[], byte[]> record) {
+        if (record.value() == null) {
+            return null;
+        }
+        try {
+            JsonNode value = Json.readTree(record.value());
+            return value.isObject() ? value : null;
+        } catch (IOException e) {
+            return null;
         }
     }
 

@@ -252,7 +252,8 @@ public final class CampaignStatsFunction extends CampaignKeyedFunction<String, C
             baselinePv += minutePv(m);
             baselineExpected = baselineExpected.add(campaign.expectedPv(m));
         }
-        boolean campaignActive = st.trafficDropSince != ItemState.INACTIVE;
+        // A baseline frozen by an older version (without the expected side) cannot judge: take the current one.
+        boolean campaignActive = st.trafficDropSince != ItemState.INACTIVE && st.trafficBaselineExpected != null;
         long judgedPv = campaignActive ? st.trafficBaselinePv : baselinePv;
         BigDecimal judgedExpected = campaignActive ? st.trafficBaselineExpected : baselineExpected;
         st.trafficDropSince = AlertTransitions.update(st.trafficDropSince,
@@ -272,7 +273,7 @@ public final class CampaignStatsFunction extends CampaignKeyedFunction<String, C
             String channel = entry.getKey();
             ChannelTotals totals = entry.getValue();
             long channelPv = totals.minutePv(minute);
-            boolean active = totals.trafficDropSince != ItemState.INACTIVE;
+            boolean active = totals.trafficDropSince != ItemState.INACTIVE && totals.trafficBaselineCampaignPv > 0;
             long channelBaseline = 0;
             for (long m = baselineFrom; m < minute && !active; m += MINUTE) {
                 channelBaseline += totals.minutePv(m);

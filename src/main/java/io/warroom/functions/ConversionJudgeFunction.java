@@ -82,6 +82,9 @@ public final class ConversionJudgeFunction extends CampaignKeyedFunction<String,
             itemDropSince.clear();
             return;
         }
+        if (boundary % MINUTE != 0) {
+            return; // a release timer of an end that has moved: nothing to judge
+        }
         List<ConversionWindow> due = new ArrayList<>();
         List<ConversionWindow> later = new ArrayList<>();
         for (ConversionWindow w : pending.get()) {

@@ -66,6 +66,16 @@ public record SaleSettings(
         if (inventoryInterval.toMillis() <= 0) {
             throw new IllegalArgumentException("inventory interval must be positive");
         }
+        for (Incident incident : incidents) {
+            // An incident that cannot happen would make a rehearsal look like a missed alert.
+            if (incident.from().compareTo(duration) >= 0) {
+                throw new IllegalArgumentException("incident " + incident + " starts after the sale ends");
+            }
+            if (incident instanceof Incident.ChannelOutage outage && !Audience.CHANNELS.contains(outage.channel())) {
+                throw new IllegalArgumentException("incident channel '" + outage.channel() + "' is not one of "
+                        + Audience.CHANNELS);
+            }
+        }
     }
 
     /** The defaults of {@code warroom generate}: a 30-minute Double 11 midnight spike. */

@@ -212,7 +212,7 @@ public final class MonitorPipeline {
         DataStream<AlertEvent> alerts = itemStats.getSideOutput(ItemStatsFunction.ALERTS)
                 .union(campaignStats.getSideOutput(CampaignStatsFunction.ALERTS), conversionAlerts)
                 .keyBy(AlertEvent::subjectKey)
-                .process(new AlertIncidentFunction())
+                .process(new AlertIncidentFunction(campaigns, settings))
                 .name("Alert incidents")
                 .uid("alert-incidents");
         // Before any sink, so that every output of dead letters, Kafka or file, gets the same redacted records. Only

@@ -504,6 +504,23 @@ class CampaignLoaderTest {
     }
 
     @Test
+    void aSpreadsheetsTableReads() throws Exception {
+        Files.writeString(dir.resolve("catalog.csv"), "\uFEFFitem_id, stock ,key\n\"sku-10\",\"7\",true\n", UTF_8);
+
+        CampaignDefinition c = load(CampaignYaml.valid("x").set("items_file", "catalog.csv"));
+
+        assertThat(c.item("sku-10")).isEqualTo(new ItemSettings("sku-10", 7L, null, null, true));
+    }
+
+    @Test
+    void aNumberNoAlertCouldComputeWithIsRefused() throws Exception {
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ conversion_drop: { min_sigmas: \"1e-1100000000\" } }"),
+                "alerts.conversion_drop.min_sigmas", "must be a number");
+        onlyProblem(CampaignYaml.valid("x").set("alerts", "{ traffic_drop: { drop: \"1e-400000000\" } }"),
+                "alerts.traffic_drop.drop", "must be a number");
+    }
+
+    @Test
     void aPushedCampaignCannotPointAtAFile() {
         CampaignConfigException e = catchThrowableOfType(CampaignConfigException.class, () -> CampaignLoader.parse(
                 "pushed", CampaignYaml.valid("x").set("items_file", "catalog.csv").text().getBytes(UTF_8)));

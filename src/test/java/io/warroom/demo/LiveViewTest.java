@@ -68,6 +68,19 @@ class LiveViewTest {
                 + " now, gmv 150.00 (120% of plan), orders 5, uv 40; incidents 0 page, 0 warning, 0 info");
     }
 
+    /** A flap's fire and the resolve before it are keyed by alert id: they may be read in either order. */
+    @Test
+    void aFlapReadBeforeTheResolveItFollowsStaysOpen() throws Exception {
+        LiveView view = new LiveView(TestCampaigns.catalog(TestCampaigns.PACED), 2);
+        feed(view);
+        view.acceptAlert(alert("a1", "a1", "STOCK_OUT", "page", "FIRED", "hat", 0, "hat: out of stock"));
+        view.acceptAlert(alert("a2", "a1", "STOCK_OUT", "page", "FIRED", "hat", 1, "hat: out of stock again"));
+        view.acceptAlert(alert("a1", "a1", "STOCK_OUT", "page", "RESOLVED", "hat", 0, "hat: back in stock"));
+
+        assertThat(view.render(120, 40, QUARTER_PAST)).contains("incidents: 1 page, 0 warning, 0 info",
+                "(1 flaps)  hat: out of stock again");
+    }
+
     private static void feed(LiveView view) throws Exception {
         view.acceptStats(json("""
                 {"scope":"campaign","campaign_id":"c1","gmv":"150.00","uv":40,"pv":90,"carts":7,"orders":5,

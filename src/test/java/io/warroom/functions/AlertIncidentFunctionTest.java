@@ -3,9 +3,12 @@ package io.warroom.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.warroom.config.MonitorSettings;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
 import io.warroom.model.Severity;
+import io.warroom.testkit.TestCampaigns;
+import java.time.Instant;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -17,13 +20,17 @@ import org.junit.jupiter.api.Test;
 /** Alerts of one subject re-firing within the 5-minute hold-back are one incident; state goes after the hold-back. */
 class AlertIncidentFunctionTest {
     private static final long MINUTE = 60_000L;
-    private static final long T0 = 1_794_326_400_000L;
+    /** 10:30 in campaign c1 of {@link TestCampaigns#PACED}, which ends at 12:00. */
+    private static final long T0 = Instant.parse("2026-11-11T10:30:00Z").toEpochMilli();
+    private static final long END = Instant.parse("2026-11-11T12:00:00Z").toEpochMilli();
+    private static final MonitorSettings SETTINGS = MonitorSettings.defaults();
 
     private KeyedOneInputStreamOperatorTestHarness<String, AlertEvent, AlertEvent> harness;
 
     @BeforeEach
     void setUp() throws Exception {
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new AlertIncidentFunction()),
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(
+                new AlertIncidentFunction(TestCampaigns.timeline(TestCampaigns.PACED), SETTINGS)),
                 AlertEvent::subjectKey, Types.STRING);
         harness.open();
     }
@@ -67,6 +74,16 @@ class AlertIncidentFunctionTest {
         assertThat(harness.numKeyedStateEntries()).isEqualTo(1);
 
         harness.processWatermark(T0 + 6 * MINUTE);
+
+        assertThat(harness.numKeyedStateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void anAlertStillActiveLeavesWithItsCampaignsState() throws Exception {
+        push(stockOut(T0, Severity.WARNING));
+
+        harness.processWatermark(END + SETTINGS.retentionMillis());
 
         assertThat(harness.numKeyedStateEntries()).isZero();
         assertThat(harness.numEventTimeTimers()).isZero();

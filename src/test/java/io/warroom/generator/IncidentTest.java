@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class IncidentTest {
@@ -29,6 +30,22 @@ class IncidentTest {
         assertThat(outage.activeAt(Duration.ofMinutes(10).toMillis())).isTrue();
         assertThat(outage.activeAt(Duration.ofMinutes(15).toMillis() - 1)).isTrue();
         assertThat(outage.activeAt(Duration.ofMinutes(15).toMillis())).isFalse();
+    }
+
+    @Test
+    void anIncidentThatCannotHappenIsRefused() {
+        SaleSettings defaults = SaleSettings.defaults(1);
+
+        assertThatThrownBy(() -> withIncident(defaults, "channel-outage:App@1min+1min"))
+                .hasMessageContaining("'App' is not one of");
+        assertThatThrownBy(() -> withIncident(defaults, "payment-outage@30min+1min"))
+                .hasMessageContaining("starts after the sale ends");
+    }
+
+    private static SaleSettings withIncident(SaleSettings s, String incident) {
+        return new SaleSettings(s.seed(), s.start(), s.duration(), s.peakRate(), s.baseRate(), s.decay(), s.items(),
+                s.hitItems(), s.hitShare(), s.users(), s.inventoryInterval(), s.dirt(),
+                List.of(Incident.parse(incident)));
     }
 
     @Test
