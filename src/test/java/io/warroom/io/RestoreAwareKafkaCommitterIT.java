@@ -185,8 +185,12 @@ class RestoreAwareKafkaCommitterIT {
 
     /** Hands the recorded transaction to the committer of a job restored from checkpoint 7. */
     private static Outcome commitAfterRestore(Written written) throws Exception {
+        Properties sinkConfig = clientConfig();
+        // As `run` configures it (--transaction-timeout 10min): the connector's own default, an hour, is more than a
+        // broker allows by default (15 min), and a producer the committer has to initialise is then refused.
+        sinkConfig.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(Duration.ofMinutes(10).toMillis()));
         KafkaSink<String> kafkaSink = KafkaSink.<String>builder()
-                .setKafkaProducerConfig(clientConfig())
+                .setKafkaProducerConfig(sinkConfig)
                 .setRecordSerializer(KafkaRecordSerializationSchema.<String>builder()
                         .setTopic(written.topic())
                         .setValueSerializationSchema(new SimpleStringSchema())
