@@ -186,7 +186,12 @@ final class GenerateCommand implements Callable<Integer> {
         }
         SaleSettings settings = settings();
         Pacer pacer = pacer(settings);
-        TrafficGenerator generator = new TrafficGenerator(settings, campaignId);
+        TrafficGenerator generator;
+        try {
+            generator = new TrafficGenerator(settings, campaignId);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         try {
             // The file must load in the monitor; an id it refuses is the user's to fix, before any traffic.
             CampaignLoader.parse("--campaign-id", generator.campaign().yaml().getBytes(StandardCharsets.UTF_8));

@@ -45,6 +45,15 @@ final class Catalog {
         return ids[item];
     }
 
+    boolean contains(String itemId) {
+        for (String id : ids) {
+            if (id.equals(itemId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     long priceCents(int item) {
         return priceCents[item];
     }

@@ -35,6 +35,14 @@ public final class TrafficGenerator {
         this.saleRandom = root.split();
         this.dirtRandom = root.split();
         this.catalog = Catalog.create(settings.items(), settings.hitItems(), settings.hitShare(), catalogRandom);
+        for (Incident incident : settings.incidents()) {
+            // A checkout broken for an item nobody buys would make a rehearsal look like a missed alert.
+            if (incident instanceof Incident.BrokenCheckout broken && !broken.itemId().equals(Incident.BUSIEST_ITEM)
+                    && !catalog.contains(broken.itemId())) {
+                throw new IllegalArgumentException("incident item '" + broken.itemId() + "' is not on sale (the "
+                        + "items are sku-1 to sku-" + settings.items() + ")");
+            }
+        }
         this.audience = new Audience(settings.users(), audienceRandom);
         SaleForecast forecast = new SaleForecast(TrafficProfile.of(settings), catalog,
                 settings.duration().toMillis());

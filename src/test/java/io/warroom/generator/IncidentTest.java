@@ -40,6 +40,8 @@ class IncidentTest {
                 .hasMessageContaining("'App' is not one of");
         assertThatThrownBy(() -> withIncident(defaults, "payment-outage@30min+1min"))
                 .hasMessageContaining("starts after the sale ends");
+        assertThatThrownBy(() -> new TrafficGenerator(withIncident(defaults, "broken-checkout:sku-0@1min+1min"), "x"))
+                .hasMessage("incident item 'sku-0' is not on sale (the items are sku-1 to sku-2000)");
     }
 
     private static SaleSettings withIncident(SaleSettings s, String incident) {
