@@ -472,8 +472,8 @@ public final class CampaignLoader {
                         ? orDefault(p.count(conversion, "min_pv", "alerts.conversion_drop.min_pv"),
                                 d.conversionMinPv())
                         : d.conversionMinPv(),
-                p.minutesOrZero(conversion, "payment_lag_minutes", "alerts.conversion_drop.payment_lag_minutes",
-                        d.conversionPaymentLagMinutes(), MAX_PAYMENT_LAG_MINUTES),
+                p.minutes(conversion, "payment_lag_minutes", "alerts.conversion_drop.payment_lag_minutes",
+                        d.conversionPaymentLagMinutes(), 0, MAX_PAYMENT_LAG_MINUTES),
                 conversion.has("min_sigmas")
                         ? orDefault(p.nonNegative(conversion, "min_sigmas", "alerts.conversion_drop.min_sigmas"),
                                 d.conversionMinSigmas())
@@ -659,19 +659,8 @@ public final class CampaignLoader {
         }
 
         BigDecimal fraction(JsonNode node, String key, String path, boolean inclusiveOne) {
-            JsonNode value = required(node, key, path);
-            if (value == null) {
-                return null;
-            }
-            BigDecimal number;
-            try {
-                number = value.isNumber() ? value.decimalValue()
-                        : value.isTextual() ? new BigDecimal(value.textValue().trim()) : null;
-            } catch (NumberFormatException e) {
-                number = null;
-            }
-            if (number == null || !reasonable(number)) {
-                add(path, "must be a number");
+            BigDecimal number = decimal(node, key, path);
+            if (number == null) {
                 return null;
             }
             int upper = number.compareTo(BigDecimal.ONE);
@@ -696,27 +685,18 @@ public final class CampaignLoader {
 
         /** Whole minutes in 1..max; the default when absent. */
         int minutes(JsonNode node, String key, String path, int fallback, int max) {
-            JsonNode value = node.get(key);
-            if (value == null || value.isNull()) {
-                return fallback;
-            }
-            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1
-                    || value.intValue() > max) {
-                add(path, "must be a whole number of minutes, 1 to " + max);
-                return fallback;
-            }
-            return value.intValue();
+            return minutes(node, key, path, fallback, 1, max);
         }
 
-        /** Whole minutes in 0..max; the default when absent. */
-        int minutesOrZero(JsonNode node, String key, String path, int fallback, int max) {
+        /** Whole minutes in min..max; the default when absent. */
+        int minutes(JsonNode node, String key, String path, int fallback, int min, int max) {
             JsonNode value = node.get(key);
             if (value == null || value.isNull()) {
                 return fallback;
             }
-            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0
+            if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min
                     || value.intValue() > max) {
-                add(path, "must be a whole number of minutes, 0 to " + max);
+                add(path, "must be a whole number of minutes, " + min + " to " + max);
                 return fallback;
             }
             return value.intValue();

@@ -93,7 +93,7 @@ public final class LiveView {
                 lines.add(campaign.campaignId() + ": waiting for the first committed stats");
                 continue;
             }
-            Map<Severity, Long> open = bySeverity(campaign.campaignId());
+            Map<Severity, Long> open = bySeverity(openIncidents(campaign.campaignId()));
             lines.add(String.format("%s: %s, gmv %s (%s), orders %d, uv %d; incidents %d page, %d warning, %d info",
                     campaign.campaignId(), age(campaign, stats, nowMillis), Money.format(gmv(stats)),
                     pace(campaign, stats), stats.path("orders").asLong(), stats.path("uv").asLong(),
@@ -144,7 +144,7 @@ public final class LiveView {
                 .sorted(Comparator.comparing(LiveView::severity)
                         .thenComparingLong(a -> a.path("fired_at").asLong()))
                 .toList();
-        Map<Severity, Long> counts = bySeverity(campaign.campaignId());
+        Map<Severity, Long> counts = bySeverity(open);
         lines.add(open.isEmpty() ? "   incidents: none" : String.format("   incidents: %d page, %d warning, %d info",
                 counts.getOrDefault(Severity.PAGE, 0L), counts.getOrDefault(Severity.WARNING, 0L),
                 counts.getOrDefault(Severity.INFO, 0L)));
@@ -193,9 +193,9 @@ public final class LiveView {
         return new ArrayList<>(latest.values());
     }
 
-    private Map<Severity, Long> bySeverity(String campaignId) {
+    private static Map<Severity, Long> bySeverity(List<JsonNode> incidents) {
         Map<Severity, Long> counts = new HashMap<>();
-        openIncidents(campaignId).forEach(a -> counts.merge(severity(a), 1L, Long::sum));
+        incidents.forEach(a -> counts.merge(severity(a), 1L, Long::sum));
         return counts;
     }
 

@@ -104,10 +104,14 @@ public final class ConversionJudgeFunction extends CampaignKeyedFunction<String,
         long orders = 0;
         BigDecimal expected = BigDecimal.ZERO;
         int comparable = 0;
-        for (ConversionWindow w : windows) {
+        // Each comparable item's expectation, once: the campaign sums them, each item is judged against its own.
+        BigDecimal[] itemExpected = new BigDecimal[windows.size()];
+        for (int i = 0; i < windows.size(); i++) {
+            ConversionWindow w = windows.get(i);
             if (w.comparable()) {
+                itemExpected[i] = EarlyWarnings.expectedOrders(w);
                 orders += w.recentOrders();
-                expected = expected.add(EarlyWarnings.expectedOrders(w));
+                expected = expected.add(itemExpected[i]);
                 comparable++;
             }
         }
@@ -122,12 +126,15 @@ public final class ConversionJudgeFunction extends CampaignKeyedFunction<String,
                         campaignExpected, items),
                 out::collect);
         campaignDropSince.update(updated == ItemState.INACTIVE ? null : updated);
-        for (ConversionWindow w : windows) {
+        for (int i = 0; i < windows.size(); i++) {
+            ConversionWindow w = windows.get(i);
+            BigDecimal e = itemExpected[i];
             Long itemSince = itemDropSince.get(w.itemId());
             long itemUpdated = AlertTransitions.update(itemSince == null ? ItemState.INACTIVE : itemSince,
-                    EarlyWarnings.itemConversionDropped(t, w, campaignOrders, campaignExpected), boundary,
+                    EarlyWarnings.itemConversionDropped(t, w, e, campaignOrders, campaignExpected), boundary,
                     AlertType.CONVERSION_DROP, campaign.campaignId(), w.itemId(),
-                    () -> EarlyWarnings.describeItemConversion(t, w, campaignOrders, campaignExpected), out::collect);
+                    () -> EarlyWarnings.describeItemConversion(t, w, e, campaignOrders, campaignExpected),
+                    out::collect);
             if (itemUpdated == ItemState.INACTIVE) {
                 itemDropSince.remove(w.itemId());
             } else {

@@ -89,14 +89,15 @@ final class EarlyWarnings {
     /**
      * One comparable item's drop against the campaign's trend {@code O / E} (its comparable items' paid orders over
      * their expected): {@code o x E < (1 - drop) x e x O} and {@code (e x O - o x E)^2 >= min_sigmas^2 x e x O x E},
-     * the item's {@code o} against {@code e x O / E}, multiplied out by {@code E}.
+     * the item's {@code o} against {@code e x O / E}, multiplied out by {@code E}. {@code itemExpected} is the
+     * item's {@link #expectedOrders}, null when it is not comparable.
      */
-    static boolean itemConversionDropped(AlertThresholds t, ConversionWindow w, long campaignOrders,
-            BigDecimal campaignExpected) {
-        if (!t.conversionDropEnabled() || !w.comparable() || campaignExpected.signum() <= 0) {
+    static boolean itemConversionDropped(AlertThresholds t, ConversionWindow w, BigDecimal itemExpected,
+            long campaignOrders, BigDecimal campaignExpected) {
+        if (!t.conversionDropEnabled() || itemExpected == null || campaignExpected.signum() <= 0) {
             return false;
         }
-        BigDecimal scaledExpected = expectedOrders(w).multiply(BigDecimal.valueOf(campaignOrders));
+        BigDecimal scaledExpected = itemExpected.multiply(BigDecimal.valueOf(campaignOrders));
         BigDecimal observed = BigDecimal.valueOf(w.recentOrders()).multiply(campaignExpected);
         return below(observed, t.conversionDrop(), scaledExpected)
                 && significant(t, scaledExpected.subtract(observed), scaledExpected.multiply(campaignExpected));
@@ -119,17 +120,17 @@ final class EarlyWarnings {
                 Long.toString(orders), limit.toPlainString());
     }
 
-    static AlertTransitions.Description describeItemConversion(
-            AlertThresholds t, ConversionWindow w, long campaignOrders, BigDecimal campaignExpected) {
-        if (!w.comparable() || campaignExpected.signum() <= 0) {
+    static AlertTransitions.Description describeItemConversion(AlertThresholds t, ConversionWindow w,
+            BigDecimal itemExpected, long campaignOrders, BigDecimal campaignExpected) {
+        if (itemExpected == null || campaignExpected.signum() <= 0) {
             return new AlertTransitions.Description(w.itemId() + ": no longer judged (" + w.recentPv()
                     + " pv in the window, or out of stock)", Long.toString(w.recentOrders()), "-");
         }
         BigDecimal trend = BigDecimal.valueOf(campaignOrders).divide(campaignExpected, 2, RoundingMode.HALF_UP);
-        BigDecimal expected = expectedOrders(w).multiply(BigDecimal.valueOf(campaignOrders))
+        BigDecimal scaled = itemExpected.multiply(BigDecimal.valueOf(campaignOrders));
+        BigDecimal expected = scaled.divide(campaignExpected, 1, RoundingMode.HALF_UP);
+        BigDecimal limit = BigDecimal.ONE.subtract(t.conversionDrop()).multiply(scaled)
                 .divide(campaignExpected, 1, RoundingMode.HALF_UP);
-        BigDecimal limit = BigDecimal.ONE.subtract(t.conversionDrop()).multiply(expectedOrders(w))
-                .multiply(BigDecimal.valueOf(campaignOrders)).divide(campaignExpected, 1, RoundingMode.HALF_UP);
         return new AlertTransitions.Description(w.itemId() + ": " + w.recentOrders() + " paid orders in the last "
                 + t.conversionWindowMinutes() + " min against " + expected.toPlainString() + " expected (conversion "
                 + percent(BigDecimal.valueOf(w.recentOrders()), w.recentPv()) + " against "
@@ -190,7 +191,6 @@ final class EarlyWarnings {
                 + channelPv + " of " + campaignPv + ") against " + before + " in the " + t.trafficBaselineMinutes()
                 + " min before; alert below " + limit, share, limit);
     }
-
 
     /** {@code value < (1 - drop) x reference}, exactly. */
     private static boolean below(BigDecimal value, BigDecimal drop, BigDecimal reference) {
