@@ -4,6 +4,7 @@ import io.warroom.serde.Money;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -28,8 +29,12 @@ public record CampaignDefinition(
         List<String> channels,
         AlertThresholds alerts,
         List<TrafficPlanPoint> trafficPlan,
-        ZoneOffset zone)
+        ZoneOffset zone,
+        long dedupHorizonMillis)
         implements Serializable {
+
+    /** How far behind its input a click or cart may be and still count, unless a campaign says otherwise. */
+    public static final Duration DEFAULT_DEDUP_HORIZON = Duration.ofHours(1);
 
     /** An instant as people in the campaign's zone (the offset of its {@code start}) read it. */
     public String localTime(long ts) {

@@ -15,6 +15,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.flink.util.TimeUtils;
 
 /**
  * Reads and validates campaign files ({@code jobs/*.yaml}). Validation is strict, because a typo in a war room's
@@ -36,7 +38,9 @@ public final class CampaignLoader {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Set<String> CAMPAIGN_KEYS = Set.of(
             "campaign_id", "name", "start", "end", "gmv_target", "shortfall_tolerance", "pacing", "safety_stock",
-            "items", "items_file", "channels", "alerts", "traffic_plan");
+            "items", "items_file", "channels", "alerts", "traffic_plan", "dedup_horizon");
+    private static final Duration MIN_DEDUP_HORIZON = Duration.ofMinutes(1);
+    private static final Duration MAX_DEDUP_HORIZON = Duration.ofDays(7);
     private static final Set<String> PACING_KEYS = Set.of("at", "share");
     private static final Set<String> TRAFFIC_PLAN_KEYS = Set.of("at", "pv_per_minute");
     private static final Set<String> ITEM_KEYS = Set.of("item_id", "stock", "safety_stock", "gmv_target", "key");
@@ -193,11 +197,14 @@ public final class CampaignLoader {
         List<String> channels = channels(root, p);
         AlertThresholds alerts = alerts(root, p);
         List<TrafficPlanPoint> trafficPlan = trafficPlan(root, p);
+        Duration dedupHorizon = p.duration(root, "dedup_horizon", CampaignDefinition.DEFAULT_DEDUP_HORIZON,
+                MIN_DEDUP_HORIZON, MAX_DEDUP_HORIZON);
         if (p.any()) {
             throw p.exception();
         }
         return new CampaignDefinition(id, name, start, end, target, tolerance, List.copyOf(pacing), safety,
-                Map.copyOf(items), List.copyOf(channels), alerts, List.copyOf(trafficPlan), zoneOf(root.get("start")));
+                Map.copyOf(items), List.copyOf(channels), alerts, List.copyOf(trafficPlan), zoneOf(root.get("start")),
+                dedupHorizon.toMillis());
     }
 
     /** The offset the campaign's start is written in, the zone its alerts speak in; UTC for an epoch number. */
@@ -681,6 +688,34 @@ public final class CampaignLoader {
                 return fallback;
             }
             return value.booleanValue();
+        }
+
+        /**
+         * A duration in {@code min..max}, whole seconds: a number of minutes, or Flink's duration syntax
+         * ({@code 90min}, {@code 2h}, {@code 45 s}); the default when absent.
+         */
+        Duration duration(JsonNode node, String key, Duration fallback, Duration min, Duration max) {
+            JsonNode value = node.get(key);
+            if (value == null || value.isNull()) {
+                return fallback;
+            }
+            Duration duration = null;
+            if (value.isIntegralNumber() && value.canConvertToInt()) {
+                duration = Duration.ofMinutes(value.intValue());
+            } else if (value.isTextual()) {
+                try {
+                    duration = TimeUtils.parseDuration(value.textValue().trim());
+                } catch (RuntimeException e) {
+                    duration = null;
+                }
+            }
+            if (duration == null || duration.toMillis() % 1000 != 0 || duration.compareTo(min) < 0
+                    || duration.compareTo(max) > 0) {
+                add(key, "must be a duration of whole seconds from " + TimeUtils.formatWithHighestUnit(min)
+                        + " to " + TimeUtils.formatWithHighestUnit(max) + " (a number of minutes, or 90min, 2h)");
+                return fallback;
+            }
+            return duration;
         }
 
         /** Whole minutes in 1..max; the default when absent. */

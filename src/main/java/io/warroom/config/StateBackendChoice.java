@@ -14,4 +14,12 @@ public enum StateBackendChoice {
     public String flinkName() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /**
+     * Whether a map state iterates its entries in the byte order of their serialized keys: RocksDB keeps them
+     * sorted, the heap in a hash table. Flink promises no order, so only code that also works without one may use it.
+     */
+    public boolean iteratesMapsInKeyOrder() {
+        return this == ROCKSDB;
+    }
 }

@@ -88,12 +88,20 @@ public abstract class CampaignKeyedFunction<K, IN, OUT>
     @Override
     public final void initializeState(FunctionInitializationContext context) throws Exception {
         eventTime.initialize(context);
+        initializeOperatorState(context);
     }
 
     @Override
     public final void snapshotState(FunctionSnapshotContext context) throws Exception {
         eventTime.snapshot();
+        snapshotOperatorState(context);
     }
+
+    /** Registers and restores the function's own operator state, if it keeps any; called before {@code open}. */
+    protected void initializeOperatorState(FunctionInitializationContext context) throws Exception {}
+
+    /** Writes the function's own operator state into a checkpoint, on the task's thread. */
+    protected void snapshotOperatorState(FunctionSnapshotContext context) throws Exception {}
 
     /** The campaigns as this operator knows them now. */
     protected final CampaignTimeline timeline(ReadOnlyContext ctx) throws Exception {

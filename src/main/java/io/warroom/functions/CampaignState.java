@@ -8,6 +8,8 @@ public class CampaignState extends ThrottledEmission {
     public long units;
     public long pv;
     public long carts;
+    /** Clicks and carts the traffic shards dropped as too late for the campaign's dedup horizon. */
+    public long lateDropped;
     /** Latest buyers estimate of each audience shard. */
     public long[] shardBuyers;
     /** The highest uv and buyers estimates published: what is published never goes down. */

@@ -172,6 +172,7 @@ public final class CampaignStatsFunction extends CampaignKeyedFunction<String, C
         st.units += delta.units();
         st.pv += delta.pv();
         st.carts += delta.carts();
+        st.lateDropped += delta.lateDropped();
         if (delta.shard() >= 0) {
             st.shardBuyers[delta.shard()] = delta.buyers();
         }
@@ -351,7 +352,7 @@ public final class CampaignStatsFunction extends CampaignKeyedFunction<String, C
         st.publishedBuyers = Math.max(st.publishedBuyers, sum(st.shardBuyers));
         st.publishedUv = Math.max(st.publishedUv, Sketches.estimate(uv.value()));
         return new CampaignStats(campaignId, st.gmvCents, st.refundedCents, st.orders, st.units, st.publishedBuyers,
-                st.publishedUv, st.pv, st.carts, settings.publishedWatermark(now, campaign.start(), campaign.end()),
+                st.publishedUv, st.pv, st.carts, st.lateDropped, settings.publishedWatermark(now, campaign.start(), campaign.end()),
                 campaign.gmvTargetCents(), campaign.plannedCentsAt(now), minuteList.toArray(new MinuteStats[0]),
                 channelList.toArray(new ChannelStats[0]), pacing, closed);
     }

@@ -20,6 +20,12 @@ import org.apache.flink.util.OutputTag;
  * input skips the router), orders and inventory go to {@link #ROUTED} for the {@link InputRouter}, and rejected
  * records to {@link #REJECTED}. Counts every record by stream: accepted, late (at or behind this source's
  * watermark) and rejected by reason.
+ *
+ * <p>It also tells each click and cart how far behind its input it is: the highest {@code ts} of the accepted records
+ * read before it from this source task (in a replay, its file, which one task reads in order), minus its own. That
+ * depends only on the input's order, not on how the inputs interleave, so a campaign's dedup horizon drops the same
+ * events in every run (docs/metrics.md, "Late and out-of-order events"). It starts afresh after a restore, where the
+ * traffic shards' own event time guards what they have forgotten.
  */
 public final class InputSplitter extends ProcessFunction<InputRecord, TrafficSignal> {
     public static final OutputTag<RejectedRecord> REJECTED = new OutputTag<>("rejected-input") {};
@@ -30,6 +36,7 @@ public final class InputSplitter extends ProcessFunction<InputRecord, TrafficSig
     private transient Counter[] accepted;
     private transient Counter[] late;
     private transient Counter[][] rejected;
+    private transient long highestTs;
 
     public InputSplitter(int trafficShardCount) {
         this.trafficShardCount = trafficShardCount;
@@ -37,6 +44,7 @@ public final class InputSplitter extends ProcessFunction<InputRecord, TrafficSig
 
     @Override
     public void open(OpenContext openContext) {
+        highestTs = Long.MIN_VALUE;
         trafficShards = new TrafficShards(trafficShardCount,
                 getRuntimeContext().getTaskInfo().getMaxNumberOfParallelSubtasks());
         MetricGroup warroom = getRuntimeContext().getMetricGroup().addGroup("warroom");
@@ -64,14 +72,16 @@ public final class InputSplitter extends ProcessFunction<InputRecord, TrafficSig
         if (record.eventTime() <= ctx.timerService().currentWatermark()) {
             late[stream].inc();
         }
+        long behind = highestTs > record.eventTime() ? highestTs - record.eventTime() : 0;
+        highestTs = Math.max(highestTs, record.eventTime());
         if (record.click() != null) {
             ClickEvent e = record.click();
             out.collect(new TrafficSignal(false, trafficShards.shardKey(e.eventId()), e.ts(), e.eventId(),
-                    e.userId(), e.itemId(), e.channel()));
+                    e.userId(), e.itemId(), e.channel(), behind));
         } else if (record.cart() != null) {
             CartEvent e = record.cart();
             out.collect(new TrafficSignal(true, trafficShards.shardKey(e.eventId()), e.ts(), e.eventId(),
-                    e.userId(), e.itemId(), null));
+                    e.userId(), e.itemId(), null, behind));
         } else {
             ctx.output(ROUTED, record);
         }

@@ -133,6 +133,7 @@ final class BusinessMetrics {
             longGauge("uv", () -> latest == null ? 0 : latest.uv());
             longGauge("pv", () -> latest == null ? 0 : latest.pv());
             longGauge("carts", () -> latest == null ? 0 : latest.carts());
+            longGauge("late_dropped", () -> latest == null ? 0 : latest.lateDropped());
             group.gauge("conversion", (Gauge<Double>) () -> latest == null ? 0.0 : latest.conversion());
             longGauge("gmv_target_cents", () -> latest == null ? initialTargetCents : latest.gmvTargetCents());
             longGauge("gmv_planned_cents", () -> latest == null ? 0 : latest.plannedGmvCents());
@@ -212,7 +213,7 @@ final class BusinessMetrics {
             if (stats != null) {
                 view.add(MonitorOutput.of(new CampaignStats(stats.campaignId(), stats.gmvCents(),
                         stats.refundedCents(), stats.orders(), stats.units(), stats.buyers(), stats.uv(), stats.pv(),
-                        stats.carts(), stats.watermark(), stats.gmvTargetCents(), stats.plannedGmvCents(),
+                        stats.carts(), stats.lateDropped(), stats.watermark(), stats.gmvTargetCents(), stats.plannedGmvCents(),
                         recentMinutes.values().toArray(new MinuteStats[0]), stats.channels(), stats.pacing(),
                         stats.closed())));
             }

@@ -20,6 +20,7 @@ public record CampaignStats(
         long uv,
         long pv,
         long carts,
+        long lateDropped,
         long watermark,
         long gmvTargetCents,
         long plannedGmvCents,

@@ -8,6 +8,8 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  * @param shardKey the traffic shard's key, {@code shard + shards x salt}: the salt only places the shard on a chosen
  *     parallel task (see {@code TrafficShards}); the shard is {@code shardKey % shards}
  * @param channel the click's channel as sent; null for carts
+ * @param behindMillis how far the event's {@code ts} is behind the highest {@code ts} read before it from the same
+ *     input (0 when it is the highest so far): a campaign drops it as too late beyond its dedup horizon
  */
 @TypeInfo(TrafficSignalSerializer.Factory.class)
 public record TrafficSignal(
@@ -17,4 +19,5 @@ public record TrafficSignal(
         String eventId,
         String userId,
         String itemId,
-        String channel) {}
+        String channel,
+        long behindMillis) {}

@@ -58,6 +58,7 @@ public final class TrafficSignalSerializer extends TypeSerializerSingleton<Traff
         if (signal.channel() != null) {
             StringValue.writeString(signal.channel(), target);
         }
+        target.writeLong(signal.behindMillis());
     }
 
     @Override
@@ -69,7 +70,7 @@ public final class TrafficSignalSerializer extends TypeSerializerSingleton<Traff
         String userId = StringValue.readString(source);
         String itemId = StringValue.readString(source);
         String channel = source.readBoolean() ? StringValue.readString(source) : null;
-        return new TrafficSignal(cart, shardKey, ts, eventId, userId, itemId, channel);
+        return new TrafficSignal(cart, shardKey, ts, eventId, userId, itemId, channel, source.readLong());
     }
 
     @Override

@@ -50,6 +50,7 @@ public final class OutputJson {
         ObjectNode n = Json.object();
         n.put("campaign_id", s.campaignId());
         metrics(n, s.gmvCents(), s.refundedCents(), s.orders(), s.units(), s.buyers(), s.uv(), s.pv(), s.carts());
+        n.put("late_dropped", s.lateDropped());
         n.put("gmv_target", Money.format(s.gmvTargetCents()));
         n.put("gmv_planned", Money.format(s.plannedGmvCents()));
         ArrayNode channels = n.putArray("channels");

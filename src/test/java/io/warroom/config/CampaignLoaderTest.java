@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -518,6 +519,21 @@ class CampaignLoaderTest {
                 "alerts.conversion_drop.min_sigmas", "must be a number");
         onlyProblem(CampaignYaml.valid("x").set("alerts", "{ traffic_drop: { drop: \"1e-400000000\" } }"),
                 "alerts.traffic_drop.drop", "must be a number");
+    }
+
+    @Test
+    void theDedupHorizonIsAnHourUnlessACampaignSaysOtherwise() throws Exception {
+        assertThat(load(CampaignYaml.valid("x")).dedupHorizonMillis()).isEqualTo(Duration.ofHours(1).toMillis());
+        assertThat(load(CampaignYaml.valid("x").set("dedup_horizon", "90")).dedupHorizonMillis())
+                .isEqualTo(Duration.ofMinutes(90).toMillis());
+        assertThat(load(CampaignYaml.valid("x").set("dedup_horizon", "2h")).dedupHorizonMillis())
+                .isEqualTo(Duration.ofHours(2).toMillis());
+        assertThat(load(CampaignYaml.valid("x").set("dedup_horizon", "\"45 min\"")).dedupHorizonMillis())
+                .isEqualTo(Duration.ofMinutes(45).toMillis());
+        for (String refused : List.of("0", "30s", "8d", "1500ms", "soon", "-5", "[1]")) {
+            onlyProblem(CampaignYaml.valid("x").set("dedup_horizon", refused), "dedup_horizon",
+                    "must be a duration of whole seconds from 1 min to 7 d");
+        }
     }
 
     @Test

@@ -317,7 +317,7 @@ class AudienceShardFunctionTest {
         MinuteStats[] minutes = d.minutes().clone();
         Arrays.sort(minutes, Comparator.comparingLong(MinuteStats::minuteStart));
         return new CampaignDelta(d.campaignId(), d.shard(), d.gmvCents(), d.refundedCents(), d.orders(), d.units(),
-                d.pv(), d.carts(), d.buyers(), d.uvSketch(), minutes, d.channels(), d.channelMinutes());
+                d.pv(), d.carts(), d.lateDropped(), d.buyers(), d.uvSketch(), minutes, d.channels(), d.channelMinutes());
     }
 
     // --- signals, as the order router sends them

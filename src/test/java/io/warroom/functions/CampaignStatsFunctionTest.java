@@ -731,7 +731,7 @@ class CampaignStatsFunctionTest {
             List<ChannelMinute> channelMinutes = new ArrayList<>();
             channelMinutePv.forEach((channel, byMinute) -> byMinute.forEach(
                     (minute, n) -> channelMinutes.add(new ChannelMinute(channel, minute, n))));
-            return CampaignDelta.traffic(CAMPAIGN, pv, carts, users.isEmpty() ? null : sketchOf(users),
+            return CampaignDelta.traffic(CAMPAIGN, pv, carts, 0, users.isEmpty() ? null : sketchOf(users),
                     minutes.toArray(new MinuteStats[0]), channels.toArray(new ChannelTraffic[0]),
                     channelMinutes.toArray(new ChannelMinute[0]));
         }
@@ -780,7 +780,7 @@ class CampaignStatsFunctionTest {
         /** With the target of the default test campaign and its plan at the watermark. */
         CampaignStats build() throws CampaignConfigException {
             CampaignDefinition definition = TestCampaigns.catalog(TestCampaigns.PACED).get(CAMPAIGN);
-            return new CampaignStats(CAMPAIGN, gmv, refunded, orders, units, buyers, uv, pv, carts, watermark,
+            return new CampaignStats(CAMPAIGN, gmv, refunded, orders, units, buyers, uv, pv, carts, 0, watermark,
                     definition.gmvTargetCents(), definition.plannedCentsAt(watermark), minutes, channels, pacing,
                     closed);
         }

@@ -71,7 +71,7 @@ class InputSplitterTest {
             TrafficSignal signal = lastSignal();
             int shard = TrafficShards.shardOf(eventId, SHARDS);
             assertThat(signal).isEqualTo(new TrafficSignal(false, signal.shardKey(), TS + i, eventId, "u" + i,
-                    "sku-" + i, "app"));
+                    "sku-" + i, "app", 0));
             assertThat(TrafficShards.shardOfKey(signal.shardKey(), SHARDS)).as("shard of %s", eventId)
                     .isEqualTo(shard);
             // The key the shard is placed by for this task's max parallelism, as every splitter computes it.
@@ -85,11 +85,23 @@ class InputSplitterTest {
     }
 
     @Test
+    void eachClickAndCartIsToldHowFarBehindTheHighestEventTimeBeforeItItIs() throws Exception {
+        push(new ClickEvent("e1", TS, "u1", "sku-1", "app"));
+        assertThat(lastSignal().behindMillis()).isZero();
+        push(new ClickEvent("e2", TS + 10_000, "u1", "sku-1", "app"));
+        assertThat(lastSignal().behindMillis()).isZero();
+        push(new CartEvent("k1", TS + 4_000, "u1", "sku-1", 1));
+        assertThat(lastSignal().behindMillis()).isEqualTo(6_000);
+        push(new ClickEvent("e3", TS + 7_000, "u1", "sku-1", "app"));
+        assertThat(lastSignal().behindMillis()).as("still behind e2, the highest").isEqualTo(3_000);
+    }
+
+    @Test
     void aCartBecomesATrafficSignalWithoutAChannel() throws Exception {
         push(new CartEvent("k1", TS, "u1", "sku-1", 3));
 
         TrafficSignal signal = lastSignal();
-        assertThat(signal).isEqualTo(new TrafficSignal(true, signal.shardKey(), TS, "k1", "u1", "sku-1", null));
+        assertThat(signal).isEqualTo(new TrafficSignal(true, signal.shardKey(), TS, "k1", "u1", "sku-1", null, 0));
         assertThat(TrafficShards.shardOfKey(signal.shardKey(), SHARDS))
                 .isEqualTo(TrafficShards.shardOf("k1", SHARDS));
         assertThat(metrics.count("events_accepted", "stream", "carts")).isEqualTo(1);

@@ -4,6 +4,7 @@ import static io.warroom.testkit.TestTimes.at;
 import static io.warroom.testkit.TestTimes.minutes;
 import static io.warroom.testkit.TestTimes.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.warroom.config.CampaignDefinition;
 import io.warroom.config.MonitorOptions;
@@ -33,6 +34,8 @@ import org.apache.datasketches.hll.Union;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
+import org.apache.flink.api.common.typeutils.base.BooleanSerializer;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Counter;
@@ -91,6 +94,8 @@ class TrafficShardFunctionTest {
      */
     private static final long OPENED_AT = at("2026-11-11T14:00:00Z");
 
+    private static final long HORIZON = CampaignDefinition.DEFAULT_DEDUP_HORIZON.toMillis();
+    private static final long MINUTE = 60_000L;
     private static final long T1 = START + minutes(1);
     private static final long T2 = START + minutes(2);
     /** In c1 only, in c1 and c2, in c2 only. */
@@ -601,14 +606,76 @@ class TrafficShardFunctionTest {
                 .build());
     }
 
+    // --- the dedup horizon (c1: the default hour)
+
+    @Test
+    void anEventBeyondTheHorizonBehindItsInputIsDroppedAndCountedAsLate() throws Exception {
+        long limit = SETTINGS.outOfOrdernessMillis() + HORIZON;
+        push(clickBehind("e1", T1, limit));
+        push(clickBehind("e2", T1, limit + 1));
+        push(clickBehind("e1", T1, limit + 1)); // a copy, too late: late, not a duplicate
+        push(new TrafficSignal(true, SHARD_KEY, T1, "k1", "u1", SHIRT, null, limit + 1));
+
+        Flush flush = afterStatsInterval();
+
+        assertThat(flush.items()).containsExactly(item(SHIRT, T1, 1, 0, Map.of(T1, 1L), "u-e1"));
+        assertThat(flush.deltas()).containsExactly(expected()
+                .pv(1).uv(1).lateDropped(3)
+                .minutes(minute(T1, 1))
+                .channels(channel("app", 1, 1))
+                .channelMinutes(new ChannelMinute("app", T1, 1))
+                .build());
+        assertThat(lateDropped(StreamKind.CLICK)).isEqualTo(2);
+        assertThat(lateDropped(StreamKind.CART)).isEqualTo(1);
+    }
+
+    @Test
+    void idsAreForgottenOnceTheHorizonHasPassedAndTheirCopiesAreThenTooLate() throws Exception {
+        push(click("e1", SHIRT, T1, "u1", "app"));
+        afterStatsInterval();
+        long forgetAt = MinuteStats.minuteOf(T1 + HORIZON) + MINUTE;
+        assertThat(seenIds()).isEqualTo(1);
+
+        harness.processWatermark(forgetAt - 1);
+        assertThat(seenIds()).as("within the horizon").isEqualTo(1);
+        harness.processWatermark(forgetAt);
+        assertThat(seenIds()).isZero();
+
+        // By this operator's event time the copy is beyond the horizon, wherever its input stands.
+        push(click("e1", SHIRT, T1, "u1", "app"));
+        push(click("e2", SHIRT, forgetAt - HORIZON, "u2", "app")); // exactly the horizon behind: counts
+        Flush flush = afterStatsInterval();
+        assertThat(flush.items()).containsExactly(
+                item(SHIRT, forgetAt - HORIZON, 1, 0, Map.of(forgetAt - HORIZON, 1L), "u2"));
+        assertThat(flush.deltas()).containsExactly(expected()
+                .pv(1).uv(1).lateDropped(1)
+                .minutes(minute(forgetAt - HORIZON, 1))
+                .channels(channel("app", 1, 1))
+                .channelMinutes(new ChannelMinute("app", forgetAt - HORIZON, 1))
+                .build());
+    }
+
+    @Test
+    void aCampaignsOwnHorizonDecides() throws Exception {
+        open(SETTINGS, TestCampaigns.PACED.replace("campaign_id: c1\n", "campaign_id: c1\ndedup_horizon: 5min\n"));
+        long limit = SETTINGS.outOfOrdernessMillis() + minutes(5);
+        push(clickBehind("e1", T1, limit));
+        push(clickBehind("e2", T1, limit + 1));
+
+        Flush flush = afterStatsInterval();
+
+        assertThat(flush.deltas()).extracting(Delta::pv, Delta::lateDropped).containsExactly(tuple(1L, 1L));
+    }
+
     // --- release
 
     @Test
     void stateAndTimersAreReleasedAfterTheReleaseTimer() throws Exception {
         push(click("e1", SHIRT, START + minutes(10), "u1", "app"));
-        harness.processWatermark(CLEANUP - 1);
+        harness.processWatermark(END + minutes(30));
         drain();
-        // Late but within retention: pending counts, a pending minute and a flush timer when the release comes.
+        // Late but within retention and the dedup horizon: pending counts, a pending minute and a flush timer when
+        // the release comes.
         push(click("e2", SHIRT, END - seconds(1), "u2", "app"));
         push(cart("k1", CAP, END - seconds(1), "u2"));
         assertThat(KeyedHarness.keyedStateEntries(harness)).isPositive();
@@ -689,12 +756,13 @@ class TrafficShardFunctionTest {
         assertThat(late.items()).containsExactly(
                 item(FLASH_CAMPAIGN, CAP, C2_ONLY + minutes(1), 1, 0, Map.of(C2_ONLY + minutes(1), 1L), "u4"));
         assertThat(late.deltas()).containsExactly(expected().campaign(FLASH_CAMPAIGN)
-                .pv(1).uv(1)
+                .pv(1).uv(1).lateDropped(1)
                 .minutes(minute(C2_ONLY + minutes(1), 1))
                 .channels(channel("web", 1, 1))
                 .channelMinutes(new ChannelMinute("web", C2_ONLY + minutes(1), 1))
                 .build());
-        // Dropped after c1's release: its copy of e2, and e5. c2 drops its own copy of e2 as a copy, uncounted.
+        // Dropped after c1's release: its copy of e2, and e5. c2 drops its own copy of e2 as too late: 80 minutes
+        // behind c2's event time, beyond its dedup horizon of an hour.
         assertThat(droppedAfterRelease()).isEqualTo(2);
 
         // Pending for c2 when its own release comes: flushed, then nothing is left of either campaign.
@@ -724,24 +792,31 @@ class TrafficShardFunctionTest {
         restartFromSnapshot();
         // Copies of events counted before the snapshot, flushed or still pending, are copies after it too.
         push(click("e1", SHIRT, T1, "u1", "app"));
+
+        // The increments pending at the snapshot go out with the first element after the restore.
+        Flush restored = drain();
+        assertThat(restored.items()).containsExactly(item(SHIRT, T1 + seconds(10), 1, 1, Map.of(T1, 1L), "u3"));
+        assertThat(restored.deltas()).containsExactly(expected()
+                .pv(1).carts(1).uv(1)
+                .minutes(minute(T1, 1))
+                .channels(channel("app", 1, 1))
+                .channelMinutes(new ChannelMinute("app", T1, 1))
+                .build());
+
         push(click("e2", CAP, T1, "u2", "web"));
         push(click("e3", SHIRT, T1 + seconds(10), "u3", "app"));
         push(cart("k1", SHIRT, T1 + seconds(10), "u1"));
         push(click("e4", CAP, T1 + seconds(20), "u4", "app"));
-
-        // The processing-time flush scheduled before the snapshot comes back with it.
         Flush flush = afterStatsInterval();
 
-        assertThat(flush.items()).containsExactly(
-                item(CAP, T1 + seconds(20), 1, 0, Map.of(T1, 1L), "u4"),
-                item(SHIRT, T1 + seconds(10), 1, 1, Map.of(T1, 1L), "u3"));
+        assertThat(flush.items()).containsExactly(item(CAP, T1 + seconds(20), 1, 0, Map.of(T1, 1L), "u4"));
         assertThat(flush.deltas()).containsExactly(expected()
-                .pv(2).carts(1).uv(2)
-                .minutes(minute(T1, 2))
-                .channels(channel("app", 2, 2))
-                .channelMinutes(new ChannelMinute("app", T1, 2))
+                .pv(1).uv(1)
+                .minutes(minute(T1, 1))
+                .channels(channel("app", 1, 1))
+                .channelMinutes(new ChannelMinute("app", T1, 1))
                 .build());
-        assertSketchHoldsExactly(flush.rawDeltas().get(0).uvSketch(), "u3", "u4");
+        assertSketchHoldsExactly(flush.rawDeltas().get(0).uvSketch(), "u4");
         assertThat(afterStatsInterval().isEmpty()).isTrue();
 
         // So does the release timer.
@@ -761,10 +836,17 @@ class TrafficShardFunctionTest {
 
         restartFromSnapshot();
         push(click("e1", SHIRT, BOTH, "u1", "app"));
+
+        // The items waiting at the snapshot go out with the first element after the restore, e1 once in each
+        // campaign's; the copy of e1 adds nothing.
+        Flush restored = drain();
+        assertThat(restored.deltas()).isEmpty();
+        assertThat(restored.items()).containsExactly(
+                item(CAMPAIGN, SHIRT, BOTH, 1, 0, Map.of(BOTH, 1L), "u1"),
+                item(FLASH_CAMPAIGN, SHIRT, BOTH, 1, 0, Map.of(BOTH, 1L), "u1"));
+
         push(click("e2", SHIRT, BOTH + seconds(5), "u2", "web"));
         push(click("e3", CAP, C1_ONLY, "u3", "app"));
-
-        // The flush scheduled before the snapshot sends the campaigns what came since: e1 not again.
         passProcessingTimeTo(OPENED_AT + STATS_INTERVAL - 1);
         Flush campaigns = drain();
         assertThat(campaigns.deltas()).containsExactly(
@@ -782,26 +864,24 @@ class TrafficShardFunctionTest {
                         .build());
         assertThat(campaigns.items()).isEmpty();
 
-        // The items go out when they were due before the restart, e1 once in each campaign's.
-        passProcessingTimeTo(OPENED_AT + STATS_INTERVAL);
-        Flush items = drain();
+        Flush items = afterStatsInterval();
         assertThat(items.deltas()).isEmpty();
         assertThat(items.items()).containsExactly(
                 item(CAMPAIGN, CAP, C1_ONLY, 1, 0, Map.of(C1_ONLY, 1L), "u3"),
-                item(CAMPAIGN, SHIRT, BOTH + seconds(5), 2, 0, Map.of(BOTH, 2L), "u1", "u2"),
-                item(FLASH_CAMPAIGN, SHIRT, BOTH + seconds(5), 2, 0, Map.of(BOTH, 2L), "u1", "u2"));
+                item(CAMPAIGN, SHIRT, BOTH + seconds(5), 1, 0, Map.of(BOTH, 1L), "u2"),
+                item(FLASH_CAMPAIGN, SHIRT, BOTH + seconds(5), 1, 0, Map.of(BOTH, 1L), "u2"));
         assertThat(afterStatsInterval().isEmpty()).isTrue();
     }
 
     @Test
-    void aRestoredShardStillFlushesAtTheEndOfThePendingMinute() throws Exception {
+    void aRestoredShardWithQuietInputStillFlushesAtTheEndOfThePendingMinute() throws Exception {
         push(click("e1", SHIRT, T1 + seconds(10), "u1", "app"));
         push(click("e2", SHIRT, T1 + seconds(20), "u2", "web"));
         push(cart("k1", CAP, T1 + seconds(30), "u2"));
 
         restartFromSnapshot();
-        push(click("e2", SHIRT, T1 + seconds(20), "u2", "web"));
         harness.processWatermark(T1 + minutes(1) - 1);
+        push(click("e2", SHIRT, T1 + seconds(20), "u2", "web")); // a copy after the restore adds nothing
 
         assertThat(harness.extractOutputStreamRecords()).extracting(StreamRecord::getTimestamp)
                 .containsExactly(T1 + minutes(1) - 1, T1 + minutes(1) - 1);
@@ -916,9 +996,9 @@ class TrafficShardFunctionTest {
     private Set<String> campaignsWithState() throws Exception {
         KeyedStateBackend<Integer> backend = KeyedHarness.backend(harness);
         backend.setCurrentKey(SHARD_KEY);
-        MapState<String, TrafficShardState> state = backend.getPartitionedState(VoidNamespace.INSTANCE,
-                VoidNamespaceSerializer.INSTANCE, new MapStateDescriptor<>("traffic-shard",
-                        StringSerializer.INSTANCE, TrafficShardState.Serializer.INSTANCE));
+        MapState<String, List<String>> state = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE, new MapStateDescriptor<>("traffic-channels",
+                        StringSerializer.INSTANCE, new ListSerializer<>(StringSerializer.INSTANCE)));
         Set<String> campaigns = new TreeSet<>();
         state.keys().forEach(campaigns::add);
         return campaigns;
@@ -939,6 +1019,25 @@ class TrafficShardFunctionTest {
     /** The function's drop counter: the harness's metric group keeps no counters, so it is read off the function. */
     private long droppedAfterRelease() throws Exception {
         return ((Counter) field("closedCampaignDrops")).getCount();
+    }
+
+    /** Signals dropped as too late, read off the function like {@link #droppedAfterRelease}. */
+    private long lateDropped(StreamKind stream) throws Exception {
+        return ((Counter[]) field("lateDropped"))[stream.ordinal()].getCount();
+    }
+
+    /** How many ids the shard's key holds. */
+    private int seenIds() throws Exception {
+        KeyedStateBackend<Integer> backend = KeyedHarness.backend(harness);
+        backend.setCurrentKey(SHARD_KEY);
+        MapState<String, Boolean> state = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE, new MapStateDescriptor<>("seen-ids", StringSerializer.INSTANCE,
+                        BooleanSerializer.INSTANCE));
+        int ids = 0;
+        for (String ignored : state.keys()) {
+            ids++;
+        }
+        return ids;
     }
 
     /** Signals of a stream in no campaign's window, read off the function like {@link #droppedAfterRelease}. */
@@ -972,11 +1071,16 @@ class TrafficShardFunctionTest {
     // --- signals, as the input splitter sends them: no campaign, the shard's key
 
     private static TrafficSignal click(String eventId, String itemId, long ts, String userId, String channel) {
-        return new TrafficSignal(false, SHARD_KEY, ts, eventId, userId, itemId, channel);
+        return new TrafficSignal(false, SHARD_KEY, ts, eventId, userId, itemId, channel, 0);
+    }
+
+    /** A click {@code behindMillis} behind the highest ts its input had sent before it. */
+    private static TrafficSignal clickBehind(String eventId, long ts, long behindMillis) {
+        return new TrafficSignal(false, SHARD_KEY, ts, eventId, "u-" + eventId, SHIRT, "app", behindMillis);
     }
 
     private static TrafficSignal cart(String eventId, String itemId, long ts, String userId) {
-        return new TrafficSignal(true, SHARD_KEY, ts, eventId, userId, itemId, null);
+        return new TrafficSignal(true, SHARD_KEY, ts, eventId, userId, itemId, null, 0);
     }
 
     // --- what a flush sends, compared by content
@@ -994,7 +1098,8 @@ class TrafficShardFunctionTest {
 
     /** A campaign delta with sketches as their estimates and arrays as lists sorted by channel, then minute. */
     private record Delta(String campaignId, int shard, long gmvCents, long refundedCents, long orders, long units,
-            long buyers, long pv, long carts, Long uv, List<MinuteStats> minutes, List<ChannelView> channels,
+            long buyers, long pv, long carts, long lateDropped, Long uv, List<MinuteStats> minutes,
+            List<ChannelView> channels,
             List<ChannelMinute> channelMinutes) {}
 
     private record ChannelView(String channel, long pv, long uv) {}
@@ -1027,7 +1132,7 @@ class TrafficShardFunctionTest {
                 .sorted(Comparator.comparing(ChannelMinute::channel).thenComparingLong(ChannelMinute::minuteStart))
                 .toList();
         return new Delta(d.campaignId(), d.shard(), d.gmvCents(), d.refundedCents(), d.orders(), d.units(),
-                d.buyers(), d.pv(), d.carts(), d.uvSketch() == null ? null : estimate(d.uvSketch()), minutes,
+                d.buyers(), d.pv(), d.carts(), d.lateDropped(), d.uvSketch() == null ? null : estimate(d.uvSketch()), minutes,
                 channels, channelMinutes);
     }
 
@@ -1062,7 +1167,7 @@ class TrafficShardFunctionTest {
     /** Expected traffic delta of c1 unless said otherwise: zero or empty, and no users sketch, unless said so. */
     private static final class Expected {
         private String campaignId = CAMPAIGN;
-        private long pv, carts;
+        private long pv, carts, lateDropped;
         private Long uv;
         private List<MinuteStats> minutes = List.of();
         private List<ChannelView> channels = List.of();
@@ -1071,13 +1176,14 @@ class TrafficShardFunctionTest {
         Expected campaign(String id) { campaignId = id; return this; }
         Expected pv(long n) { pv = n; return this; }
         Expected carts(long n) { carts = n; return this; }
+        Expected lateDropped(long n) { lateDropped = n; return this; }
         Expected uv(long n) { uv = n; return this; }
         Expected minutes(MinuteStats... m) { minutes = List.of(m); return this; }
         Expected channels(ChannelView... c) { channels = List.of(c); return this; }
         Expected channelMinutes(ChannelMinute... c) { channelMinutes = List.of(c); return this; }
 
         Delta build() {
-            return new Delta(campaignId, CampaignDelta.TRAFFIC_SHARD, 0, 0, 0, 0, 0, pv, carts, uv, minutes,
+            return new Delta(campaignId, CampaignDelta.TRAFFIC_SHARD, 0, 0, 0, 0, 0, pv, carts, lateDropped, uv, minutes,
                     channels, channelMinutes);
         }
     }

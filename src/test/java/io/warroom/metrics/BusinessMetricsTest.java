@@ -201,7 +201,7 @@ class BusinessMetricsTest {
     /** Campaign stats as the campaign function sends them, with the target and plan of the test campaign. */
     private static CampaignStats campaign(long gmvCents, long watermark, MinuteStats... minutes) throws Exception {
         CampaignDefinition definition = TestCampaigns.catalog(YAML).get(CAMPAIGN);
-        return new CampaignStats(CAMPAIGN, gmvCents, 0, 3, 4, 3, 50, 80, 9, watermark,
+        return new CampaignStats(CAMPAIGN, gmvCents, 0, 3, 4, 3, 50, 80, 9, 0, watermark,
                 definition.gmvTargetCents(), definition.plannedCentsAt(watermark), minutes,
                 new ChannelStats[] {new ChannelStats("app", 30, 60)}, new PacingStatus[0], false);
     }

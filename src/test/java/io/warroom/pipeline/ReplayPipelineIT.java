@@ -156,6 +156,9 @@ class ReplayPipelineIT {
         assertThat(actual.get("units").asLong()).as(what + " units").isEqualTo(want.units);
         assertThat(actual.get("pv").asLong()).as(what + " pv").isEqualTo(want.pv);
         assertThat(actual.get("carts").asLong()).as(what + " carts").isEqualTo(want.carts);
+        if (!actual.has("item_id")) {
+            assertThat(actual.get("late_dropped").asLong()).as("late_dropped").isEqualTo(want.lateDropped);
+        }
         assertWithin(actual.get("uv").asLong(), want.users.size(), distinctTolerance, what + " uv");
         assertWithin(actual.get("buyers").asLong(), want.buyers.size(), distinctTolerance, what + " buyers");
     }

@@ -4,6 +4,7 @@ import io.warroom.config.AlertThresholds;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignDefinition;
 import io.warroom.config.ItemSettings;
+import io.warroom.config.MonitorOptions;
 import io.warroom.config.PacingCheckpoint;
 import io.warroom.model.AlertType;
 import io.warroom.model.CartEvent;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * The metric contract computed the obvious way, for comparison with the pipeline: whole event lists in memory,
@@ -30,6 +33,8 @@ import java.util.TreeMap;
  */
 public final class ReferenceMonitor {
     private static final long MINUTE = 60_000L;
+    /** The default out-of-orderness bound, which the too-late rule adds to a campaign's dedup horizon. */
+    private static final long OUT_OF_ORDERNESS = MonitorOptions.OUT_OF_ORDERNESS.defaultValue().toMillis();
 
     private ReferenceMonitor() {}
 
@@ -41,6 +46,8 @@ public final class ReferenceMonitor {
         public long units;
         public long pv;
         public long carts;
+        /** Clicks and carts of the campaign's window dropped as too late (campaign totals only). */
+        public long lateDropped;
         public final Set<String> users = new HashSet<>();
         public final Set<String> buyers = new HashSet<>();
         public Long stock;
@@ -94,6 +101,33 @@ public final class ReferenceMonitor {
 
     private record StockChange(long ts, int rank, String id, long quantity) {}
 
+    /**
+     * The clicks or carts that count for a campaign, from docs/metrics.md: in its window; not too late, that is at
+     * most the out-of-orderness bound plus the campaign's dedup horizon behind the highest ts of the records before
+     * them in their input (the list, in the order it was sent); the first of their event_id. Adds the too-late ones
+     * to {@code lateDropped}.
+     */
+    private static <E> List<E> counted(List<E> input, Function<E, String> eventId, ToLongFunction<E> eventTime,
+            CampaignDefinition campaign, Totals totals) {
+        List<E> counted = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        long highest = Long.MIN_VALUE;
+        for (E e : input) {
+            long ts = eventTime.applyAsLong(e);
+            long behind = highest > ts ? highest - ts : 0;
+            highest = Math.max(highest, ts);
+            if (!campaign.contains(ts)) {
+                continue;
+            }
+            if (behind > OUT_OF_ORDERNESS + campaign.dedupHorizonMillis()) {
+                totals.lateDropped++;
+            } else if (seen.add(eventId.apply(e))) {
+                counted.add(e);
+            }
+        }
+        return counted;
+    }
+
     public static Expected compute(SaleScenario sale, CampaignCatalog catalog) {
         return compute(sale.clicks, sale.carts, sale.orders, sale.inventory, catalog);
     }
@@ -103,10 +137,6 @@ public final class ReferenceMonitor {
             List<OrderEvent> orderEvents, List<InventoryEvent> inventory, CampaignCatalog catalog) {
         Map<String, CampaignResult> results = new TreeMap<>();
         List<Alert> alerts = new ArrayList<>();
-        Map<String, ClickEvent> clicks = new LinkedHashMap<>();
-        clickEvents.forEach(c -> clicks.putIfAbsent(c.eventId(), c));
-        Map<String, CartEvent> carts = new LinkedHashMap<>();
-        cartEvents.forEach(c -> carts.putIfAbsent(c.eventId(), c));
         Map<String, Map<OrderStatus, OrderEvent>> orders = new LinkedHashMap<>();
         orderEvents.forEach(o -> orders.computeIfAbsent(o.orderId(), k -> new LinkedHashMap<>())
                 .putIfAbsent(o.status(), o));
@@ -125,26 +155,22 @@ public final class ReferenceMonitor {
                             .add(new StockChange(c.start(), 0, null, item.stock()));
                 }
             }
-            for (ClickEvent e : clicks.values()) {
-                if (c.contains(e.ts())) {
-                    r.totals.pv++;
-                    r.totals.users.add(e.userId());
-                    r.item(e.itemId()).pv++;
-                    r.item(e.itemId()).users.add(e.userId());
-                    r.addMinute(e.ts(), 0, 0, 1);
-                    String channel = channelLabel(c, e.channel());
-                    r.channelUsers.computeIfAbsent(channel, k -> new HashSet<>()).add(e.userId());
-                    r.channelPv.merge(channel, 1L, Long::sum);
-                    r.channelMinutePv.computeIfAbsent(channel, k -> new TreeMap<>())
-                            .merge(minuteOf(e.ts()), 1L, Long::sum);
-                    addItemMinute(r, e.itemId(), e.ts(), new ItemMinute(1, 0, 0));
-                }
+            for (ClickEvent e : counted(clickEvents, ClickEvent::eventId, ClickEvent::ts, c, r.totals)) {
+                r.totals.pv++;
+                r.totals.users.add(e.userId());
+                r.item(e.itemId()).pv++;
+                r.item(e.itemId()).users.add(e.userId());
+                r.addMinute(e.ts(), 0, 0, 1);
+                String channel = channelLabel(c, e.channel());
+                r.channelUsers.computeIfAbsent(channel, k -> new HashSet<>()).add(e.userId());
+                r.channelPv.merge(channel, 1L, Long::sum);
+                r.channelMinutePv.computeIfAbsent(channel, k -> new TreeMap<>())
+                        .merge(minuteOf(e.ts()), 1L, Long::sum);
+                addItemMinute(r, e.itemId(), e.ts(), new ItemMinute(1, 0, 0));
             }
-            for (CartEvent e : carts.values()) {
-                if (c.contains(e.ts())) {
-                    r.totals.carts++;
-                    r.item(e.itemId()).carts++;
-                }
+            for (CartEvent e : counted(cartEvents, CartEvent::eventId, CartEvent::ts, c, r.totals)) {
+                r.totals.carts++;
+                r.item(e.itemId()).carts++;
             }
             for (InventoryEvent e : inventory) {
                 if (c.contains(e.ts())) {

@@ -3,9 +3,7 @@ package io.warroom.functions;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -15,16 +13,15 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * Keyed state of one traffic shard of a campaign: the event ids it has seen (for the life of the campaign) and the
- * increments it has not passed on yet. One object, read once per event, written by {@link Serializer}.
+ * What one traffic shard task has counted for one campaign and not passed on yet: the campaign's increments and the
+ * items'. It lives in the task's memory, not in keyed state, because it changes on every event and a state backend
+ * on disk would rewrite it each time; a checkpoint saves it as operator state ({@link Serializer}) and a restore
+ * sends it on at once.
  */
-public final class TrafficShardState extends ThrottledEmission {
+public final class PendingTraffic extends ThrottledEmission {
     static final long NO_FLUSH = Long.MIN_VALUE;
 
-    final EventIdSet clickIds;
-    final EventIdSet cartIds;
-    /** Channels counted under their own label; past the limit a shard counts new channels as "other". */
-    final Set<String> channels;
+    final String campaignId;
     /**
      * The event-time flush registered last since the last flush, or {@link #NO_FLUSH}. Events mostly share a
      * minute, so this one value spares the timer service nearly every repeat; a repeat it misses (events
@@ -38,30 +35,32 @@ public final class TrafficShardState extends ThrottledEmission {
     /** Processing time from which the pending item increments are due, or 0. */
     long itemsDueAt;
 
-    TrafficShardState() {
-        this(new EventIdSet(), new EventIdSet(), new HashSet<>(), new Pending(), new HashMap<>());
+    PendingTraffic(String campaignId) {
+        this(campaignId, new Pending(), new HashMap<>());
     }
 
-    private TrafficShardState(EventIdSet clickIds, EventIdSet cartIds, Set<String> channels, Pending pending,
-            Map<String, ItemIncrement> pendingItems) {
-        this.clickIds = clickIds;
-        this.cartIds = cartIds;
-        this.channels = channels;
+    private PendingTraffic(String campaignId, Pending pending, Map<String, ItemIncrement> pendingItems) {
+        this.campaignId = campaignId;
         this.pending = pending;
         this.pendingItems = pendingItems;
+    }
+
+    boolean isEmpty() {
+        return pending.isEmpty() && pendingItems.isEmpty();
     }
 
     /** Campaign increments since the last flush. */
     static final class Pending {
         long pv;
         long carts;
+        long lateDropped;
         final MinuteCounts minutePv = new MinuteCounts();
         /** Users of the pending clicks; null until the first. */
         HllSketch users;
         final Map<String, ChannelIncrement> channels = new HashMap<>();
 
         boolean isEmpty() {
-            return pv == 0 && carts == 0;
+            return pv == 0 && carts == 0 && lateDropped == 0;
         }
     }
 
@@ -88,81 +87,52 @@ public final class TrafficShardState extends ThrottledEmission {
         }
     }
 
-    /** Checkpoints the whole shard; the id sets as flat arrays. */
-    public static final class Serializer extends AbstractStateSerializer<TrafficShardState> {
+    /** Writes the increments into a checkpoint's operator state; what it does not need (timers) stays out. */
+    public static final class Serializer extends AbstractStateSerializer<PendingTraffic> {
         static final Serializer INSTANCE = new Serializer();
 
         @Override
-        public TrafficShardState copy(TrafficShardState from) {
+        public PendingTraffic copy(PendingTraffic from) {
             try {
                 DataOutputSerializer out = new DataOutputSerializer(256);
-                writePending(from, out);
-                writeItems(from, out);
-                DataInputDeserializer in = new DataInputDeserializer(out.getSharedBuffer(), 0, out.length());
-                TrafficShardState copy = new TrafficShardState(from.clickIds.copy(), from.cartIds.copy(),
-                        new HashSet<>(from.channels), readPending(in), readItems(in));
-                copy.scheduledFlush = from.scheduledFlush;
-                copy.dirty = from.dirty;
-                copy.flushTimer = from.flushTimer;
-                copy.itemsDueAt = from.itemsDueAt;
-                return copy;
+                serialize(from, out);
+                return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
             } catch (IOException e) {
-                throw new IllegalStateException("cannot copy traffic shard state", e);
+                throw new IllegalStateException("cannot copy pending traffic", e);
             }
         }
 
         @Override
-        public void serialize(TrafficShardState state, DataOutputView out) throws IOException {
-            out.writeBoolean(state.dirty);
-            out.writeLong(state.flushTimer);
-            state.clickIds.writeTo(out);
-            state.cartIds.writeTo(out);
-            out.writeInt(state.channels.size());
-            for (String channel : state.channels) {
-                out.writeUTF(channel);
-            }
-            out.writeLong(state.scheduledFlush);
+        public void serialize(PendingTraffic state, DataOutputView out) throws IOException {
+            out.writeUTF(state.campaignId);
             writePending(state, out);
             writeItems(state, out);
-            out.writeLong(state.itemsDueAt);
         }
 
         @Override
-        public TrafficShardState deserialize(DataInputView in) throws IOException {
-            boolean dirty = in.readBoolean();
-            long flushTimer = in.readLong();
-            EventIdSet clickIds = EventIdSet.readFrom(in);
-            EventIdSet cartIds = EventIdSet.readFrom(in);
-            Set<String> channels = new HashSet<>();
-            for (int n = in.readInt(); n > 0; n--) {
-                channels.add(in.readUTF());
-            }
-            long scheduledFlush = in.readLong();
+        public PendingTraffic deserialize(DataInputView in) throws IOException {
+            String campaignId = in.readUTF();
             Pending pending = readPending(in);
-            TrafficShardState state = new TrafficShardState(clickIds, cartIds, channels, pending, readItems(in));
-            state.scheduledFlush = scheduledFlush;
-            state.itemsDueAt = in.readLong();
-            state.dirty = dirty;
-            state.flushTimer = flushTimer;
-            return state;
+            return new PendingTraffic(campaignId, pending, readItems(in));
         }
 
         @Override
-        public TypeSerializerSnapshot<TrafficShardState> snapshotConfiguration() {
+        public TypeSerializerSnapshot<PendingTraffic> snapshotConfiguration() {
             return new Snapshot();
         }
 
         /** Snapshot for state compatibility checks on restore. */
-        public static final class Snapshot extends SimpleTypeSerializerSnapshot<TrafficShardState> {
+        public static final class Snapshot extends SimpleTypeSerializerSnapshot<PendingTraffic> {
             public Snapshot() {
                 super(() -> INSTANCE);
             }
         }
 
-        private static void writePending(TrafficShardState state, DataOutputView out) throws IOException {
+        private static void writePending(PendingTraffic state, DataOutputView out) throws IOException {
             Pending p = state.pending;
             out.writeLong(p.pv);
             out.writeLong(p.carts);
+            out.writeLong(p.lateDropped);
             writeMinutes(p.minutePv, out);
             writeSketch(p.users, out);
             out.writeInt(p.channels.size());
@@ -175,7 +145,7 @@ public final class TrafficShardState extends ThrottledEmission {
             }
         }
 
-        private static void writeItems(TrafficShardState state, DataOutputView out) throws IOException {
+        private static void writeItems(PendingTraffic state, DataOutputView out) throws IOException {
             out.writeInt(state.pendingItems.size());
             for (Map.Entry<String, ItemIncrement> entry : state.pendingItems.entrySet()) {
                 out.writeUTF(entry.getKey());
@@ -195,6 +165,7 @@ public final class TrafficShardState extends ThrottledEmission {
             Pending p = new Pending();
             p.pv = in.readLong();
             p.carts = in.readLong();
+            p.lateDropped = in.readLong();
             readMinutes(p.minutePv, in);
             p.users = readSketch(in);
             for (int n = in.readInt(); n > 0; n--) {
