@@ -203,7 +203,7 @@ public final class CampaignLoader {
             throw p.exception();
         }
         return new CampaignDefinition(id, name, start, end, target, tolerance, List.copyOf(pacing), safety,
-                Map.copyOf(items), List.copyOf(channels), alerts, List.copyOf(trafficPlan), zoneOf(root.get("start")),
+                ItemCatalog.of(items), List.copyOf(channels), alerts, List.copyOf(trafficPlan), zoneOf(root.get("start")),
                 dedupHorizon.toMillis());
     }
 

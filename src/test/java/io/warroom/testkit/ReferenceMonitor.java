@@ -129,7 +129,7 @@ public final class ReferenceMonitor {
     }
 
     public static Expected compute(SaleScenario sale, CampaignCatalog catalog) {
-        return compute(sale.clicks, sale.carts, sale.orders, sale.inventory, catalog);
+        return compute(sale.clicksAsWritten(), sale.cartsAsWritten(), sale.orders, sale.inventory, catalog);
     }
 
     /** The same over any valid events, in the order they were sent (a re-sent event may appear twice). */

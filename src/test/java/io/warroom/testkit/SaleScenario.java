@@ -49,6 +49,12 @@ public final class SaleScenario {
 
     private record TimedLine(long arrivalKey, byte[] bytes) {}
 
+    /** A valid click or cart as written, copies included, with where it lands in its file. */
+    private record Sent<E>(long arrivalKey, E event) {}
+
+    private final List<Sent<ClickEvent>> sentClicks = new ArrayList<>();
+    private final List<Sent<CartEvent>> sentCarts = new ArrayList<>();
+
     private SaleScenario(long seed) {
         this.random = new Random(seed);
         for (StreamKind kind : StreamKind.values()) {
@@ -111,9 +117,11 @@ public final class SaleScenario {
             long ts = between(from, to);
             carts.add(new CartEvent("k-" + i, ts, user(users), item(items), 1 + random.nextInt(3)));
             CartEvent c = carts.get(carts.size() - 1);
-            emit(StreamKind.CART, ts, String.format(
+            for (long arrival : emit(StreamKind.CART, ts, String.format(
                     "{\"event_id\":\"%s\",\"ts\":%d,\"user_id\":\"%s\",\"item_id\":\"%s\",\"quantity\":%d}",
-                    c.eventId(), c.ts(), c.userId(), c.itemId(), c.quantity()));
+                    c.eventId(), c.ts(), c.userId(), c.itemId(), c.quantity()))) {
+                sentCarts.add(new Sent<>(arrival, c));
+            }
         }
         for (int i = 0; i < (3 * scale) / 2; i++) {
             order("o-" + i, between(from, to), user(users), items);
@@ -165,7 +173,9 @@ public final class SaleScenario {
 
     private void addClick(ClickEvent c, boolean omitChannel) {
         clicks.add(c);
-        emit(StreamKind.CLICK, c.ts(), clickJson(c, omitChannel));
+        for (long arrival : emit(StreamKind.CLICK, c.ts(), clickJson(c, omitChannel))) {
+            sentClicks.add(new Sent<>(arrival, c));
+        }
     }
 
     private void addInventory(InventoryEvent e) {
@@ -231,13 +241,37 @@ public final class SaleScenario {
         rejectedByReason.merge(reason, 1L, Long::sum);
     }
 
-    /** Adds a line, and now and then an exact duplicate of it, as an at-least-once producer does. */
-    private void emit(StreamKind stream, long ts, String json) {
+    /**
+     * Adds a line, and now and then an exact duplicate of it, as an at-least-once producer does; returns where each
+     * copy lands in the file (its arrival key).
+     */
+    private long[] emit(StreamKind stream, long ts, String json) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        lines.get(stream).add(new TimedLine(ts + random.nextInt((int) MAX_DISORDER_MILLIS), bytes));
+        long arrival = ts + random.nextInt((int) MAX_DISORDER_MILLIS);
+        lines.get(stream).add(new TimedLine(arrival, bytes));
         if (random.nextInt(25) == 0) {
-            lines.get(stream).add(new TimedLine(ts + random.nextInt((int) MAX_DISORDER_MILLIS), bytes));
+            long copy = ts + random.nextInt((int) MAX_DISORDER_MILLIS);
+            lines.get(stream).add(new TimedLine(copy, bytes));
+            return new long[] {arrival, copy};
         }
+        return new long[] {arrival};
+    }
+
+    /** The valid clicks in the order of the written file, copies included: the order the too-late rule reads. */
+    public List<ClickEvent> clicksAsWritten() {
+        return asWritten(sentClicks);
+    }
+
+    /** The valid carts in the order of the written file, copies included. */
+    public List<CartEvent> cartsAsWritten() {
+        return asWritten(sentCarts);
+    }
+
+    /** Sorted like {@link #writeTo} sorts the lines (a stable sort, so equal keys keep the order they were added). */
+    private static <E> List<E> asWritten(List<Sent<E>> sent) {
+        List<Sent<E>> ordered = new ArrayList<>(sent);
+        ordered.sort(Comparator.comparingLong(Sent::arrivalKey));
+        return ordered.stream().map(Sent::event).toList();
     }
 
     private long between(long from, long to) {
