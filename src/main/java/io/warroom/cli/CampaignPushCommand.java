@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warroom.config.CampaignConfigException;
 import io.warroom.config.CampaignLoader;
+import io.warroom.config.CampaignUpdateParts;
 import io.warroom.config.CampaignVersion;
 import io.warroom.io.KafkaAdmin;
 import io.warroom.io.KafkaClientConfig;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -66,6 +68,11 @@ final class CampaignPushCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Validate and print the update, publish nothing.")
     boolean dryRun;
 
+    @Option(names = "--max-record-bytes", paramLabel = "BYTES", defaultValue = "524288",
+            description = "Largest record to send (default: ${DEFAULT-VALUE}, half the broker's default limit); a "
+                    + "larger campaign goes as item parts and a head, which the job puts back together.")
+    int maxRecordBytes;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -101,12 +108,16 @@ final class CampaignPushCommand implements Callable<Integer> {
             e.problems().forEach(p -> err.println("  " + p));
             return 2;
         }
+        if (maxRecordBytes < 4096) {
+            err.println("--max-record-bytes must be at least 4096");
+            return 2;
+        }
         String campaignId = version.definition().campaignId();
-        String json = Json.toString(document);
         if (dryRun) {
-            out.println(json);
+            out.println(Json.toString(document));
             return 0;
         }
+        List<CampaignUpdateParts.Piece> pieces = CampaignUpdateParts.split(document, campaignId, maxRecordBytes);
         try {
             KafkaAdmin.createCampaignConfigTopic(bootstrapServers, kafka, topic);
         } catch (IllegalStateException e) {
@@ -114,9 +125,14 @@ final class CampaignPushCommand implements Callable<Integer> {
             return 2;
         }
         try (KafkaProducer<String, String> producer = producer(kafka)) {
-            RecordMetadata sent = producer.send(new ProducerRecord<>(topic, campaignId, json)).get();
-            out.printf("Published %s, in force from %s, to %s/%d@%d.%n", campaignId,
-                    Instant.ofEpochMilli(version.effectiveFrom()), sent.topic(), sent.partition(), sent.offset());
+            RecordMetadata sent = null;
+            // In order, the head last: a job reading along applies the update once its head is in.
+            for (CampaignUpdateParts.Piece piece : pieces) {
+                sent = producer.send(new ProducerRecord<>(topic, piece.key(), piece.value())).get();
+            }
+            out.printf("Published %s, in force from %s, to %s/%d@%d%s.%n", campaignId,
+                    Instant.ofEpochMilli(version.effectiveFrom()), sent.topic(), sent.partition(), sent.offset(),
+                    pieces.size() == 1 ? "" : " (" + (pieces.size() - 1) + " item parts and a head)");
         } catch (ExecutionException e) {
             // Refused by the broker (an ACL, say): the reason is the message, the trace says nothing more.
             err.println("Publishing to " + topic + " failed: " + e.getCause().getMessage());
@@ -132,6 +148,7 @@ final class CampaignPushCommand implements Callable<Integer> {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         kafka.applyTo(props);

@@ -9,6 +9,7 @@ import io.warroom.functions.AlertIncidentFunction;
 import io.warroom.functions.AudienceShardFunction;
 import io.warroom.functions.CampaignOpenings;
 import io.warroom.functions.CampaignStatsFunction;
+import io.warroom.functions.CampaignUpdateAssembler;
 import io.warroom.functions.ConversionJudgeFunction;
 import io.warroom.functions.DeadLetterRedaction;
 import io.warroom.functions.InputRouter;
@@ -238,7 +239,11 @@ public final class MonitorPipeline {
     private static DataStream<CampaignUpdate> campaignUpdates(StreamExecutionEnvironment env, MonitorSources sources) {
         DataStream<CampaignUpdate> updates = sources.campaignUpdates(env);
         if (updates != null) {
-            return updates;
+            // One task sees every piece of a split update (campaign push splits catalogs too large for a record).
+            return updates.process(new CampaignUpdateAssembler())
+                    .setParallelism(1)
+                    .name("Assemble campaign updates")
+                    .uid("assemble-campaign-updates");
         }
         return fixedInput(env, List.of(), TypeInformation.of(CampaignUpdate.class), "No campaign updates",
                 "no-campaign-updates", !sources.bounded());
