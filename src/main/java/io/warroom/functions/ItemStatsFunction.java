@@ -329,12 +329,14 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
             }
         }
         long next = boundary + MINUTE;
-        boolean hasTarget = hasTarget(campaign, itemId);
-        if (hasTarget) {
+        if (hasTarget(campaign, itemId)) {
             registerCheckpoints(campaign, ctx);
         }
-        if (next <= campaign.end() && (hasTarget || windowsHoldCounts || st.stockEtaSince != ItemState.INACTIVE
-                || st.conversionComparable)) {
+        // Only while a window holds counts or an alert may still change: a quiet item has nothing to evaluate, and
+        // a million quiet items ticking every minute of a day would be over a billion timers. Its checkpoints have
+        // timers of their own.
+        if (next <= campaign.end()
+                && (windowsHoldCounts || st.stockEtaSince != ItemState.INACTIVE || st.conversionComparable)) {
             ctx.timerService().registerEventTimeTimer(next - 1);
         }
     }
@@ -450,6 +452,8 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
             st.lastCheckpointAt = at;
             changed = true;
         }
+        // Checkpoints a campaign update added since: a quiet item learns of them here, at its next timer.
+        registerCheckpoints(campaign, ctx);
         return changed;
     }
 

@@ -120,9 +120,6 @@ public final class MonitorPipeline {
         // subtask of an operator has the same watermark when it takes a checkpoint: aligned checkpoints promise that,
         // unaligned ones do not, whatever a cluster's configuration says.
         jobOptions.set(CheckpointingOptions.ENABLE_UNALIGNED, false);
-        // Replay aligns its files (Watermarks.replay). A file source reads one split per file and cannot pause a
-        // single split, so alignment pauses the whole reader, which is the same thing here.
-        jobOptions.set(PipelineOptions.ALLOW_UNALIGNED_SOURCE_SPLITS, true);
         env.configure(jobOptions);
         WatermarkStrategy<InputRecord> watermarks =
                 sources.bounded() ? Watermarks.replay(settings) : Watermarks.live(settings);

@@ -42,21 +42,13 @@ public final class Watermarks {
     }
 
     /**
-     * How far in event time one replay file may be read ahead of the slowest: orders and stock changes ahead of the
-     * watermark wait in state until it passes them, so this bounds what they hold however the files interleave.
-     */
-    static final Duration REPLAY_MAX_DRIFT = Duration.ofMinutes(10);
-
-    /**
      * Replay input: the same bound, but no idleness: a file that is slow to read because of backpressure must not be
-     * overtaken, or its events would turn late and replay would differ from live. The files are aligned: a file more
-     * than {@link #REPLAY_MAX_DRIFT} ahead of the slowest pauses until it catches up. Alignment changes only when a
-     * file is read, never a result: every decision waits for the watermark, which the slowest file holds anyway.
+     * overtaken, or its events would turn late and replay would differ from live. Files are not aligned: a file read
+     * ahead of the others only makes the order and stock buffers hold more events until the others catch up.
      */
     public static WatermarkStrategy<InputRecord> replay(MonitorSettings settings) {
         return WatermarkStrategy.<InputRecord>forBoundedOutOfOrderness(
                         Duration.ofMillis(settings.outOfOrdernessMillis()))
-                .withTimestampAssigner((record, previous) -> record.eventTime())
-                .withWatermarkAlignment("replay-files", REPLAY_MAX_DRIFT, Duration.ofMillis(200));
+                .withTimestampAssigner((record, previous) -> record.eventTime());
     }
 }
