@@ -313,6 +313,22 @@ class ItemStatsFunctionTest {
                         "110.00", "90.00"));
     }
 
+    @Test
+    void aQuietItemWithATargetWaitsForItsCheckpointsWithoutTickingEveryMinute() throws Exception {
+        int checkpoints = TestCampaigns.timeline(TestCampaigns.SHOP).get(CAMPAIGN).pacing().size();
+        push(init(SHIRT, 100));
+        harness.processWatermark(START + minutes(2));
+
+        // Its release and its checkpoints, nothing per minute: a million quiet items stay a few million timers.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1 + checkpoints);
+        harness.processWatermark(START + minutes(20));
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1 + checkpoints);
+
+        harness.processWatermark(FIRST_CHECKPOINT - 1);
+        assertThat(alerts()).extracting(AlertEvent::type, AlertEvent::itemId, AlertEvent::firedAt)
+                .containsExactly(tuple(AlertType.ITEM_TARGET_SHORTFALL, SHIRT, FIRST_CHECKPOINT));
+    }
+
     // --- STOCK_ETA at minute boundaries
 
     @Test
