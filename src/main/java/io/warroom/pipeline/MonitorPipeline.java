@@ -247,12 +247,16 @@ public final class MonitorPipeline {
     }
 
     /**
-     * A stream of fixed elements, idle throughout. Bounded inputs end with it; live, it stays open once they are out,
-     * since a finished input would carry event time to its end (see {@link FixedInputSource}).
+     * A stream of fixed elements. Live, it is idle throughout and stays open once they are out, since a finished input
+     * would carry event time to its end (see {@link FixedInputSource}). In a replay it holds event time back until
+     * they are all out, then ends with the other inputs: the openings of a catalog of a million items take longer to
+     * send than a sale's files to read, and an item opened after event time passed its campaign's release would be
+     * dropped.
      */
     private static <T> DataStream<T> fixedInput(StreamExecutionEnvironment env, List<T> elements,
             TypeInformation<T> type, String name, String uid, boolean live) {
-        return env.fromSource(new FixedInputSource<>(elements, type, live), Watermarks.<T>alwaysIdle(), name, type)
+        WatermarkStrategy<T> watermarks = live ? Watermarks.alwaysIdle() : WatermarkStrategy.noWatermarks();
+        return env.fromSource(new FixedInputSource<>(elements, type, live), watermarks, name, type)
                 .uid(uid)
                 .setParallelism(1);
     }
