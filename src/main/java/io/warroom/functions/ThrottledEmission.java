@@ -3,8 +3,8 @@ package io.warroom.functions;
 import org.apache.flink.streaming.api.TimerService;
 
 /**
- * Keyed state that changes on every event but is emitted at most once per interval of processing time (a Flink
- * POJO base class): the first change after an emission schedules the next one.
+ * State that changes on every event but is emitted at most once per interval of processing time (a Flink POJO base
+ * class, for keyed state and for what a task holds in memory): the first change after an emission schedules the next.
  */
 public class ThrottledEmission {
     public boolean dirty;

@@ -109,10 +109,8 @@ public final class MonitorPipeline {
         // Every record on the way is an immutable Java record and no function keeps or changes one it emitted, so
         // chained operators may hand records over without a defensive copy.
         jobOptions.set(PipelineOptions.OBJECT_REUSE, true);
-        // The job chooses its state backend itself (the heap by default) whatever the cluster's default: the traffic
-        // shards keep each campaign's seen ids in one object changed on every event, cheap on the heap and a
-        // rewrite per event on RocksDB, which is for state that does not fit the heap. RocksDB checkpoints
-        // incrementally.
+        // The job chooses its state backend itself (the heap by default, the fastest while state fits) whatever the
+        // cluster's default; RocksDB, for state larger than memory, checkpoints incrementally.
         jobOptions.set(StateBackendOptions.STATE_BACKEND, settings.stateBackend().flinkName());
         jobOptions.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS,
                 settings.stateBackend() == StateBackendChoice.ROCKSDB);
