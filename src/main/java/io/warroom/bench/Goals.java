@@ -95,8 +95,8 @@ final class Goals {
             report.notes.add("State per item is the average over the items added between the smallest and the "
                     + "largest catalog, most of them seldom clicked. A busy item costs more: its uv sketch "
                     + "(HLL_8, lgK 14) is 16 KiB once dense, and its buyers sketch likewise. The seen click and "
-                    + "cart ids are kept per traffic shard, not per item, and grow with the events of a campaign "
-                    + "(README, Known limits).");
+                    + "cart ids are kept per traffic shard, not per item, for the campaign's dedup horizon: they "
+                    + "grow with the events of the last horizon (an hour by default), not of the whole sale.");
         }
         if (Double.isNaN(report.userMarginalSlopeBytes)) {
             report.goals.add(new BenchReport.Goal(perUser, "< 2 B", "", NOT_MEASURED));
