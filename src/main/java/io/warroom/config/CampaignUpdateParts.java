@@ -5,10 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warroom.serde.Json;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,14 +42,15 @@ public final class CampaignUpdateParts {
         if (utf8Length(whole) <= maxRecordBytes || !(document.get("items") instanceof ArrayNode items)) {
             return List.of(new Piece(campaignId, whole));
         }
-        String updateId = digest(whole);
+        // 96 bits of the digest tell one push from another.
+        String updateId = ContentDigest.sha256Hex(whole.getBytes(StandardCharsets.UTF_8)).substring(0, 24);
         List<ArrayNode> slices = new ArrayList<>();
         ArrayNode slice = Json.array();
         int sliceBytes = 0;
         // Room for the part's own fields around its items.
         int budget = maxRecordBytes - 512 - utf8Length(campaignId);
         for (JsonNode item : items) {
-            int itemBytes = utf8Length(Json.toString(item)) + 1;
+            int itemBytes = Json.toBytes(item).length + 1;
             if (!slice.isEmpty() && sliceBytes + itemBytes > budget) {
                 slices.add(slice);
                 slice = Json.array();
@@ -168,14 +166,5 @@ public final class CampaignUpdateParts {
 
     private static int utf8Length(String text) {
         return text.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    private static String digest(String document) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(document.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash, 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no SHA-256 in this JVM", e);
-        }
     }
 }

@@ -9,13 +9,10 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,7 +88,7 @@ public final class ItemCatalog extends AbstractMap<String, ItemSettings> impleme
             if (bytes.length <= Integer.BYTES) {
                 return EMPTY;
             }
-            String digest = digest(bytes);
+            String digest = ContentDigest.sha256Hex(bytes);
             WeakReference<ItemCatalog> held = HELD.get(digest);
             ItemCatalog catalog = held == null ? null : held.get();
             if (catalog == null) {
@@ -155,14 +152,6 @@ public final class ItemCatalog extends AbstractMap<String, ItemSettings> impleme
             return items;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String digest(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no SHA-256 in this JVM", e);
         }
     }
 }

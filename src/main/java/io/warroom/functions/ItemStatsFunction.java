@@ -176,6 +176,10 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
             st.lastBoundary = boundary;
             evaluateMinuteBoundary(boundary, st, atBoundary, itemId, ctx);
         }
+        if (hasTarget(atBoundary, itemId)) {
+            // Checkpoints a campaign update added since: a quiet item learns of them at its next timer.
+            registerCheckpoints(atBoundary, ctx);
+        }
         if (timestamp >= settings.releaseTime(campaign.end())) {
             out.collect(snapshot(st, campaignId, itemId, ctx, true));
             st.cancel(ctx.timerService());
@@ -329,9 +333,6 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
             }
         }
         long next = boundary + MINUTE;
-        if (hasTarget(campaign, itemId)) {
-            registerCheckpoints(campaign, ctx);
-        }
         // Only while a window holds counts or an alert may still change: a quiet item has nothing to evaluate, and
         // a million quiet items ticking every minute of a day would be over a billion timers. Its checkpoints have
         // timers of their own.
@@ -452,8 +453,6 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
             st.lastCheckpointAt = at;
             changed = true;
         }
-        // Checkpoints a campaign update added since: a quiet item learns of them here, at its next timer.
-        registerCheckpoints(campaign, ctx);
         return changed;
     }
 

@@ -41,13 +41,7 @@ class CampaignUpdatePartsTest {
             List<CampaignUpdateParts.Piece> shuffled = new ArrayList<>(pieces);
             Collections.shuffle(shuffled, new Random(seed));
             CampaignUpdateParts.Assembler assembler = new CampaignUpdateParts.Assembler();
-            List<String> applied = new ArrayList<>();
-            for (CampaignUpdateParts.Piece piece : shuffled) {
-                String whole = assembler.accept(piece.value());
-                if (whole != null) {
-                    applied.add(whole);
-                }
-            }
+            List<String> applied = applied(assembler, shuffled);
             assertThat(applied).hasSize(1);
             assertThat(Json.readTree(applied.get(0).getBytes(StandardCharsets.UTF_8))).isEqualTo(document);
             assertThat(assembler.waiting()).isEmpty();
@@ -61,17 +55,9 @@ class CampaignUpdatePartsTest {
         newer.put("gmv_target", "2000.00");
         List<CampaignUpdateParts.Piece> current = CampaignUpdateParts.split(newer, "big", MAX);
         CampaignUpdateParts.Assembler assembler = new CampaignUpdateParts.Assembler();
-        List<String> applied = new ArrayList<>();
         // The older head lost one part; then the newer push comes whole.
-        for (CampaignUpdateParts.Piece piece : older.subList(1, older.size())) {
-            assertThat(assembler.accept(piece.value())).isNull();
-        }
-        for (CampaignUpdateParts.Piece piece : current) {
-            String whole = assembler.accept(piece.value());
-            if (whole != null) {
-                applied.add(whole);
-            }
-        }
+        assertThat(applied(assembler, older.subList(1, older.size()))).isEmpty();
+        List<String> applied = applied(assembler, current);
 
         assertThat(applied).hasSize(1);
         assertThat(Json.readTree(applied.get(0).getBytes(StandardCharsets.UTF_8))).isEqualTo(newer);
@@ -103,6 +89,19 @@ class CampaignUpdatePartsTest {
         String broken = "{\"campaign_id\":\"x\",\"items_part\":{\"update_id\":\"\",\"part\":0,\"parts\":1}}";
         assertThat(new CampaignUpdateParts.Assembler().accept(broken)).isEqualTo(broken);
         assertThat(new CampaignUpdateParts.Assembler().accept("not json")).isEqualTo("not json");
+    }
+
+    /** Feeds the pieces in order; the whole updates the assembler gave back. */
+    private static List<String> applied(CampaignUpdateParts.Assembler assembler,
+            List<CampaignUpdateParts.Piece> pieces) {
+        List<String> applied = new ArrayList<>();
+        for (CampaignUpdateParts.Piece piece : pieces) {
+            String whole = assembler.accept(piece.value());
+            if (whole != null) {
+                applied.add(whole);
+            }
+        }
+        return applied;
     }
 
     private static ObjectNode campaign(String id, int items) {

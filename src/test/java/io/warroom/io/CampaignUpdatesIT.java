@@ -83,7 +83,6 @@ class CampaignUpdatesIT {
     private static final long MINUTE = 60_000L;
     private static final String CAMPAIGN = "e2e-updates";
     private static final String ITEM = "sku-a";
-    private static final String TICK_ITEM = "sku-tick";
     private static final KafkaTopics TOPICS = KafkaTopics.defaults();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -166,7 +165,7 @@ class CampaignUpdatesIT {
         try (KafkaProducer<String, String> producer = LiveKafka.producer(bootstrap)) {
             // 1. C1 evaluated while campaign-config is empty: the control input must not hold back event time.
             send(producer, paid("o-1", START + MINUTE, "1000.00"), paid("o-2", START + 6 * MINUTE, "1000.00"));
-            send(producer, ticks("1", START + 8 * MINUTE));
+            send(producer, LiveKafka.ticks(TOPICS, PARTITIONS, "1", START + 8 * MINUTE));
             firstCheckpointCommitted = await(Duration.ofSeconds(60), () -> latestCampaign()
                     .filter(c -> evaluated(c, 0) && c.path("gmv").asText().equals("2000.00"))
                     .isPresent());
@@ -184,7 +183,7 @@ class CampaignUpdatesIT {
 
             // 3. C2 evaluated with the raise known; event time passes the raise's effective time, not C3.
             send(producer, paid("o-3", START + 11 * MINUTE, "1000.00"));
-            send(producer, ticks("2", START + 14 * MINUTE));
+            send(producer, LiveKafka.ticks(TOPICS, PARTITIONS, "2", START + 14 * MINUTE));
             raiseShownInStats = await(Duration.ofSeconds(30), () -> latestCampaign()
                     .filter(c -> evaluated(c, 1) && c.path("gmv").asText().equals("3000.00")
                             && c.path("gmv_target").asText().equals("20000.00"))
@@ -195,10 +194,10 @@ class CampaignUpdatesIT {
             //    first two of its partition, so event time has not reached C3. After the restore, the part takes
             //    event time past C4 (5000.00 more sold); every partition still has records to give it.
             InjectedFailure.arm(3);
-            send(producer, ticks("3", START + 14 * MINUTE + 10_000L));
-            send(producer, ticks("4", START + 14 * MINUTE + 20_000L));
+            send(producer, LiveKafka.ticks(TOPICS, PARTITIONS, "3", START + 14 * MINUTE + 10_000L));
+            send(producer, LiveKafka.ticks(TOPICS, PARTITIONS, "4", START + 14 * MINUTE + 20_000L));
             send(producer, paid("o-4", START + 16 * MINUTE, "5000.00"));
-            send(producer, ticks("5", START + 21 * MINUTE));
+            send(producer, LiveKafka.ticks(TOPICS, PARTITIONS, "5", START + 21 * MINUTE));
             restoredJobJudgedC3AndC4 = await(Duration.ofSeconds(60), () -> InjectedFailure.restarted()
                     && hasAlert("RESOLVED", C3)
                     && latestCampaign().filter(c -> evaluated(c, 3)).isPresent());
@@ -207,7 +206,7 @@ class CampaignUpdatesIT {
             startMovedPush = cli("campaign", "push", startMovedFile.toString(), "--bootstrap-servers", bootstrap);
             startMovedFenceCommitted = await(Duration.ofSeconds(30), () -> deadLettered(2));
             send(producer, paid("o-5", START + 23 * MINUTE, "500.00"));
-            send(producer, ticks("6", START + 26 * MINUTE));
+            send(producer, LiveKafka.ticks(TOPICS, PARTITIONS, "6", START + 26 * MINUTE));
             c5Judged = await(Duration.ofSeconds(30), () -> hasAlert("FIRED", C5)
                     && latestCampaign().filter(c -> evaluated(c, 4)).isPresent());
         }
@@ -491,14 +490,14 @@ class CampaignUpdatesIT {
         try (KafkaProducer<String, String> producer = LiveKafka.producer(bootstrap);
                 CommittedOutput out = new CommittedOutput(bootstrap, topics, PARTITIONS)) {
             producer.send(new ProducerRecord<>(topics.orders(), 0, "q-1",
-                    order("q-1", START + MINUTE, "paid", ITEM, "1000.00"))).get();
+                    LiveKafka.order("q-1", START + MINUTE, "paid", ITEM, "1000.00"))).get();
             boolean first = out.awaitWhileRunning(quietJob, Duration.ofSeconds(60), () -> latestItem(out)
                     .filter(i -> i.path("orders").asLong() == 1)
                     .isPresent());
             if (restore) {
                 InjectedFailure.arm(1);
                 producer.send(new ProducerRecord<>(topics.orders(), 0, "q-restore",
-                        order("q-restore", START + 90_000L, "paid", ITEM, "1000.00"))).get();
+                        LiveKafka.order("q-restore", START + 90_000L, "paid", ITEM, "1000.00"))).get();
                 out.awaitWhileRunning(quietJob, Duration.ofSeconds(60), () -> latestItem(out)
                         .filter(i -> i.path("orders").asLong() == 2)
                         .isPresent());
@@ -506,7 +505,7 @@ class CampaignUpdatesIT {
             // The precondition, not an assertion: long enough for every partition to have been idle for a while.
             out.pollFor(Duration.ofSeconds(4));
             producer.send(new ProducerRecord<>(topics.orders(), 0, "q-2",
-                    order("q-2", START + 2 * MINUTE, "paid", ITEM, "1000.00"))).get();
+                    LiveKafka.order("q-2", START + 2 * MINUTE, "paid", ITEM, "1000.00"))).get();
             boolean second = out.awaitWhileRunning(quietJob, Duration.ofSeconds(30), () -> secondCounted.test(out));
             return new QuietRun(first, second, latestItem(out).orElse(null), out.latestCampaign(QUIET).orElse(null),
                     List.copyOf(out.alerts));
@@ -545,39 +544,7 @@ class CampaignUpdatesIT {
 
     /** A paid order of one line, on orders partition 0 (every order in event-time order). */
     private static ProducerRecord<String, String> paid(String orderId, long ts, String unitPrice) {
-        return new ProducerRecord<>(TOPICS.orders(), 0, orderId, order(orderId, ts, "paid", ITEM, unitPrice));
-    }
-
-    /**
-     * A record at {@code ts} on every partition of every input topic, so each one's watermark moves there: an
-     * order only created, a click, a cart and a stock snapshot of an item nobody buys. They sell nothing and are
-     * far too few for an early warning.
-     */
-    private static List<ProducerRecord<String, String>> ticks(String name, long ts) {
-        List<ProducerRecord<String, String>> records = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            String id = "tick-" + name + "-" + p;
-            records.add(new ProducerRecord<>(TOPICS.orders(), p, id, order(id, ts, "created", TICK_ITEM, "1.00")));
-            records.add(new ProducerRecord<>(TOPICS.clicks(), p, id, JSON.createObjectNode()
-                    .put("event_id", id).put("ts", ts).put("user_id", "u-tick").put("item_id", TICK_ITEM)
-                    .toString()));
-            records.add(new ProducerRecord<>(TOPICS.carts(), p, id, JSON.createObjectNode()
-                    .put("event_id", id).put("ts", ts).put("user_id", "u-tick").put("item_id", TICK_ITEM)
-                    .put("quantity", 1).toString()));
-            records.add(new ProducerRecord<>(TOPICS.inventory(), p, TICK_ITEM, JSON.createObjectNode()
-                    .put("ts", ts).put("item_id", TICK_ITEM).put("stock", 1000).toString()));
-        }
-        return records;
-    }
-
-    private static String order(String orderId, long ts, String status, String itemId, String unitPrice) {
-        ObjectNode order = JSON.createObjectNode()
-                .put("order_id", orderId)
-                .put("ts", ts)
-                .put("user_id", "u-" + orderId)
-                .put("status", status);
-        order.putArray("lines").addObject().put("item_id", itemId).put("quantity", 1).put("unit_price", unitPrice);
-        return order.toString();
+        return new ProducerRecord<>(TOPICS.orders(), 0, orderId, LiveKafka.order(orderId, ts, "paid", ITEM, unitPrice));
     }
 
     @SafeVarargs

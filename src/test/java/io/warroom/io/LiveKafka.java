@@ -1,9 +1,11 @@
 package io.warroom.io;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignLoader;
 import io.warroom.config.DeadLetterPolicy;
 import io.warroom.config.MonitorOptions;
+import io.warroom.serde.Json;
 import io.warroom.pipeline.MonitorPipeline;
 import io.warroom.testkit.FailingSources;
 import io.warroom.testkit.SingleNodeKafka;
@@ -228,5 +230,39 @@ final class LiveKafka {
                 kafka.close();
             }
         }
+    }
+
+    /** The item the {@link #ticks} are about: nobody buys it. */
+    static final String TICK_ITEM = "sku-tick";
+
+    /**
+     * A record at {@code ts} on every partition of every input topic, so each one's watermark moves there: an
+     * order only created, a click, a cart and a stock snapshot of an item nobody buys. They sell nothing and are
+     * far too few for an early warning.
+     */
+    static List<ProducerRecord<String, String>> ticks(KafkaTopics topics, int partitions, String name, long ts) {
+        List<ProducerRecord<String, String>> records = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            String id = "tick-" + name + "-" + p;
+            records.add(new ProducerRecord<>(topics.orders(), p, id, order(id, ts, "created", TICK_ITEM, "1.00")));
+            ObjectNode click = Json.object().put("event_id", id).put("ts", ts).put("user_id", "u-tick")
+                    .put("item_id", TICK_ITEM);
+            records.add(new ProducerRecord<>(topics.clicks(), p, id, Json.toString(click)));
+            records.add(new ProducerRecord<>(topics.carts(), p, id, Json.toString(click.put("quantity", 1))));
+            records.add(new ProducerRecord<>(topics.inventory(), p, TICK_ITEM, Json.toString(Json.object()
+                    .put("ts", ts).put("item_id", TICK_ITEM).put("stock", 1000))));
+        }
+        return records;
+    }
+
+    /** An order event of one line of one unit, its user named after the order. */
+    static String order(String orderId, long ts, String status, String itemId, String unitPrice) {
+        ObjectNode order = Json.object()
+                .put("order_id", orderId)
+                .put("ts", ts)
+                .put("user_id", "u-" + orderId)
+                .put("status", status);
+        order.putArray("lines").addObject().put("item_id", itemId).put("quantity", 1).put("unit_price", unitPrice);
+        return Json.toString(order);
     }
 }

@@ -2,9 +2,6 @@ package io.warroom.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warroom.cli.WarroomCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -14,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -47,7 +43,6 @@ class SplitPushIT {
     private static final String LAST_ITEM = "sku-" + (ITEMS - 1);
     private static final int MAX_RECORD_BYTES = 16_384;
     private static final KafkaTopics TOPICS = KafkaTopics.defaults();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
@@ -93,8 +88,8 @@ class SplitPushIT {
 
         try (KafkaProducer<String, String> producer = LiveKafka.producer(bootstrap)) {
             LiveKafka.send(producer, List.of(new ProducerRecord<>(TOPICS.orders(), 0, "o-1",
-                    order("o-1", START + 10 * MINUTE, LAST_ITEM))));
-            LiveKafka.send(producer, ticks(START + 12 * MINUTE));
+                    LiveKafka.order("o-1", START + 10 * MINUTE, "paid", LAST_ITEM, "10.00"))));
+            LiveKafka.send(producer, LiveKafka.ticks(TOPICS, PARTITIONS, "1", START + 12 * MINUTE));
             stockShown = output.awaitWhileRunning(job, Duration.ofSeconds(60), () -> output
                     .latestItem(CAMPAIGN, LAST_ITEM)
                     .filter(item -> item.path("stock_remaining").asLong() == 49)
@@ -132,29 +127,5 @@ class SplitPushIT {
 
     private static String iso(long ts) {
         return Instant.ofEpochMilli(ts).atOffset(ZoneOffset.ofHours(8)).toString();
-    }
-
-    private static String order(String orderId, long ts, String itemId) {
-        ObjectNode order = JSON.createObjectNode().put("order_id", orderId).put("ts", ts)
-                .put("user_id", "u-" + orderId).put("status", "paid");
-        order.putArray("lines").addObject().put("item_id", itemId).put("quantity", 1).put("unit_price", "10.00");
-        return order.toString();
-    }
-
-    /** A record on every partition of every input, so event time moves to {@code ts}. */
-    private static List<ProducerRecord<String, String>> ticks(long ts) {
-        List<ProducerRecord<String, String>> records = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            String id = "tick-" + p;
-            records.add(new ProducerRecord<>(TOPICS.orders(), p, id, order(id, ts, "sku-tick")));
-            JsonNode click = JSON.createObjectNode().put("event_id", id).put("ts", ts).put("user_id", "u-tick")
-                    .put("item_id", "sku-tick");
-            records.add(new ProducerRecord<>(TOPICS.clicks(), p, id, click.toString()));
-            records.add(new ProducerRecord<>(TOPICS.carts(), p, id, ((ObjectNode) click.deepCopy())
-                    .put("quantity", 1).toString()));
-            records.add(new ProducerRecord<>(TOPICS.inventory(), p, "sku-tick", JSON.createObjectNode()
-                    .put("ts", ts).put("item_id", "sku-tick").put("stock", 1000).toString()));
-        }
-        return records;
     }
 }

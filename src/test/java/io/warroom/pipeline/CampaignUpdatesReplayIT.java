@@ -77,11 +77,11 @@ class CampaignUpdatesReplayIT {
                 "after");
 
         assertThat(ReplayHarness.alerts(unchanged)).isEmpty();
-        assertThat(campaign(unchanged, "paced").get("gmv").asText()).isEqualTo("1000.00");
+        assertThat(ReplayHarness.campaign(unchanged, "paced").get("gmv").asText()).isEqualTo("1000.00");
         assertThat(ReplayHarness.alerts(updated)).containsExactlyInAnyOrder(
                 new Alert(TARGET_SHORTFALL, "paced", null, null, at(20), null),
                 new Alert(STOCK_LOW, "paced", "sku-new", null, at(15), null));
-        JsonNode paced = campaign(updated, "paced");
+        JsonNode paced = ReplayHarness.campaign(updated, "paced");
         assertThat(paced.get("gmv").asText()).isEqualTo("1000.00");
         assertThat(paced.get("gmv_target").asText()).isEqualTo("2000.00");
         // Past the last checkpoint (share 1.0) the plan is the whole target.
@@ -89,7 +89,7 @@ class CampaignUpdatesReplayIT {
         assertThat(pacing(paced)).containsExactly(
                 "250.00 of 250.00 on track", "500.00 of 1000.00 behind", "750.00 of 1500.00 behind",
                 "1000.00 of 2000.00 behind");
-        JsonNode lateCampaign = campaign(updated, "late");
+        JsonNode lateCampaign = ReplayHarness.campaign(updated, "late");
         assertThat(lateCampaign.get("gmv").asText()).isEqualTo("375.00");
         assertThat(lateCampaign.get("orders").asLong()).isEqualTo(15);
         assertThat(pacing(lateCampaign)).containsExactly("125.00 of 50.00 on track");
@@ -112,15 +112,6 @@ class CampaignUpdatesReplayIT {
 
     private Path write(String name, String yaml) throws Exception {
         return Files.writeString(dir.resolve(name), yaml);
-    }
-
-    private static JsonNode campaign(JsonNode report, String campaignId) {
-        for (JsonNode campaign : report.get("campaigns")) {
-            if (campaign.get("campaign_id").asText().equals(campaignId)) {
-                return campaign;
-            }
-        }
-        throw new AssertionError("no campaign " + campaignId + " in the report");
     }
 
     private static List<String> pacing(JsonNode campaign) {

@@ -76,11 +76,11 @@ class DedupHorizonIT {
         Path heapReport = ReplayHarness.replay(catalog, input, dir, "heap", 2);
         JsonNode report = ReplayHarness.read(heapReport);
 
-        JsonNode tight = campaign(report, "tight");
+        JsonNode tight = ReplayHarness.campaign(report, "tight");
         assertThat(tight.get("pv").asLong()).isEqualTo(6); // c1, c2, c3, c4, c6, c7
         assertThat(tight.get("carts").asLong()).isEqualTo(2); // k1, k2
         assertThat(tight.get("late_dropped").asLong()).isEqualTo(5); // c5, c1, c3, c8; k3
-        JsonNode roomy = campaign(report, "roomy");
+        JsonNode roomy = ReplayHarness.campaign(report, "roomy");
         assertThat(roomy.get("pv").asLong()).isEqualTo(8);
         assertThat(roomy.get("carts").asLong()).isEqualTo(3);
         assertThat(roomy.get("late_dropped").asLong()).isZero();
@@ -88,7 +88,7 @@ class DedupHorizonIT {
         ReferenceMonitor.Expected expected = ReferenceMonitor.compute(clicks, carts, List.of(), List.of(), catalog);
         for (String campaignId : List.of("tight", "roomy")) {
             ReferenceMonitor.Totals want = expected.campaigns().get(campaignId).totals;
-            JsonNode actual = campaign(report, campaignId);
+            JsonNode actual = ReplayHarness.campaign(report, campaignId);
             assertThat(actual.get("pv").asLong()).as(campaignId + " pv").isEqualTo(want.pv);
             assertThat(actual.get("carts").asLong()).as(campaignId + " carts").isEqualTo(want.carts);
             assertThat(actual.get("late_dropped").asLong()).as(campaignId + " late").isEqualTo(want.lateDropped);
@@ -122,14 +122,5 @@ class DedupHorizonIT {
     private static void writeLines(Path file, List<String> lines) throws Exception {
         Files.createDirectories(file.getParent());
         Files.write(file, new ArrayList<>(lines));
-    }
-
-    private static JsonNode campaign(JsonNode report, String campaignId) {
-        for (JsonNode campaign : report.get("campaigns")) {
-            if (campaign.get("campaign_id").asText().equals(campaignId)) {
-                return campaign;
-            }
-        }
-        throw new AssertionError("no campaign " + campaignId + " in the report");
     }
 }

@@ -71,6 +71,16 @@ public final class ReplayHarness {
         return Json.readTree(Files.readAllBytes(report));
     }
 
+    /** The report's campaign of this id; fails the test if there is none. */
+    public static JsonNode campaign(JsonNode report, String campaignId) {
+        for (JsonNode campaign : report.get("campaigns")) {
+            if (campaign.get("campaign_id").asText().equals(campaignId)) {
+                return campaign;
+            }
+        }
+        throw new AssertionError("no campaign " + campaignId + " in the report");
+    }
+
     /** The report's alert list as the reference lists alerts; {@code channel} is absent unless an alert has one. */
     public static List<Alert> alerts(JsonNode report) {
         List<Alert> alerts = new ArrayList<>();
