@@ -15,7 +15,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A folder of replay input made by the project's own generator ({@code warroom generate}'s defaults: a 30-minute
@@ -25,6 +30,9 @@ import java.util.List;
 public record BenchInput(Path folder, Path campaignFile, long records, SaleSettings settings, List<String> hitItems) {
     static final String CAMPAIGN_ID = "bench-sale";
     private static final String MARKER = "generated.txt";
+    private static final Pattern LISTED_ITEM = Pattern.compile("item_id: (sku-\\d+)");
+    /** The simulated warehouse does not run these items short: stock they cannot sell out. */
+    private static final long UNLISTED_ITEM_STOCK = 1_000_000;
     /**
      * Records written per expected click with the default funnel and dirt (carts, orders, inventory, duplicates
      * and malformed records on top of clicks), measured on the default sale; sizes the sale to the asked count.
@@ -33,17 +41,32 @@ public record BenchInput(Path folder, Path campaignFile, long records, SaleSetti
 
     /** The sale of about {@code events} records: the generator's defaults with the click rate scaled. */
     static SaleSettings saleOf(long events, long seed) {
-        SaleSettings defaults = SaleSettings.defaults(seed);
-        double seconds = defaults.duration().toMillis() / 1000.0;
-        double decaySeconds = defaults.decay().toMillis() / 1000.0;
-        double baseShare = defaults.baseRate() / defaults.peakRate();
+        return scaledTo(SaleSettings.defaults(seed), events);
+    }
+
+    /**
+     * A whole day of about {@code events} records: the midnight spike of the defaults decaying over 3 hours to a
+     * tenth of the peak, which holds for the rest of the day, over {@code items} items and {@code users} users.
+     */
+    static SaleSettings daySaleOf(long events, long seed, int items, int users) {
+        SaleSettings d = SaleSettings.defaults(seed);
+        return scaledTo(new SaleSettings(seed, d.start(), Duration.ofHours(24), d.peakRate(), d.baseRate(),
+                Duration.ofHours(3), items, d.hitItems(), d.hitShare(), users, d.inventoryInterval(), d.dirt()),
+                events);
+    }
+
+    /** {@code shape} with its peak and base click rates scaled (their ratio kept) to give about {@code events}. */
+    private static SaleSettings scaledTo(SaleSettings shape, long events) {
+        double seconds = shape.duration().toMillis() / 1000.0;
+        double decaySeconds = shape.decay().toMillis() / 1000.0;
+        double baseShare = shape.baseRate() / shape.peakRate();
         // Expected clicks per unit of peak rate: base * D + (peak - base) * decay * (1 - exp(-D / decay)).
         double clicksPerPeakUnit = baseShare * seconds
                 + (1 - baseShare) * decaySeconds * (1 - Math.exp(-seconds / decaySeconds));
         double peak = events / RECORDS_PER_EXPECTED_CLICK / clicksPerPeakUnit;
-        return new SaleSettings(seed, defaults.start(), defaults.duration(), peak, peak * baseShare, defaults.decay(),
-                defaults.items(), defaults.hitItems(), defaults.hitShare(), defaults.users(),
-                defaults.inventoryInterval(), defaults.dirt());
+        return new SaleSettings(shape.seed(), shape.start(), shape.duration(), peak, peak * baseShare,
+                shape.decay(), shape.items(), shape.hitItems(), shape.hitShare(), shape.users(),
+                shape.inventoryInterval(), shape.dirt());
     }
 
     /** The input in {@code folder}, generated now unless a complete one is there already. */
@@ -70,6 +93,32 @@ public record BenchInput(Path folder, Path campaignFile, long records, SaleSetti
         List<String> lines = Files.readAllLines(marker, StandardCharsets.UTF_8);
         long records = Long.parseLong(lines.get(lines.size() - 1).trim());
         return new BenchInput(folder, campaignFile, records, settings, generator.hitItemIds());
+    }
+
+    /**
+     * This input with every catalog item configured, as a real sale's catalog is: {@code catalog.csv} lists each
+     * item ({@code sku-1} to {@code sku-N}) the generated campaign does not, with stock to spare, and
+     * {@code campaign-catalog.yaml} is the generated campaign with {@code items_file: catalog.csv}.
+     */
+    BenchInput withFullCatalog() throws IOException {
+        Path campaign = folder.resolve("campaign-catalog.yaml");
+        if (!Files.exists(campaign)) {
+            String yaml = Files.readString(campaignFile, StandardCharsets.UTF_8);
+            Set<String> listed = new HashSet<>();
+            Matcher m = LISTED_ITEM.matcher(yaml);
+            while (m.find()) {
+                listed.add(m.group(1));
+            }
+            StringBuilder csv = new StringBuilder("item_id,stock\n");
+            for (int i = 1; i <= settings.items(); i++) {
+                if (!listed.contains("sku-" + i)) {
+                    csv.append("sku-").append(i).append(',').append(UNLISTED_ITEM_STOCK).append('\n');
+                }
+            }
+            Files.writeString(folder.resolve("catalog.csv"), csv, StandardCharsets.UTF_8);
+            Files.writeString(campaign, yaml + "items_file: catalog.csv\n", StandardCharsets.UTF_8);
+        }
+        return new BenchInput(folder, campaign, records, settings, hitItems);
     }
 
     FileInputs files() throws IOException {

@@ -26,6 +26,7 @@ public record BenchOptions(
         Duration latencyLength,
         long latencyBacklog,
         long memoryEvents,
+        long dayEvents,
         boolean profile,
         boolean warmUp,
         int repeat,

@@ -27,6 +27,40 @@ final class BenchReport {
     /** One run of the memory section. */
     record Memory(int items, int users, LiveDrain.Result result) {}
 
+    /** One run of the day section: a day-long sale replayed on RocksDB in a JVM of its own. */
+    record Day(String run, int items, int users, DayReplay.Outcome outcome) {
+        /**
+         * The state near the end of the day: the last checkpoint taken after 90% of the records were read (the
+         * last one, if none was), in bytes.
+         */
+        long endStateBytes() {
+            List<CheckpointWatcher.Completed> c = outcome.checkpoints();
+            if (c.isEmpty()) {
+                return 0;
+            }
+            for (int i = c.size() - 1; i >= 0; i--) {
+                if (c.get(i).recordsRead() < END_OF_DAY * outcome.records()) {
+                    return c.get(Math.min(i + 1, c.size() - 1)).bytes();
+                }
+            }
+            return c.get(c.size() - 1).bytes();
+        }
+
+        /** The largest checkpoint taken while the records read were within {@code [from, to)} of the input. */
+        long largestBytes(double from, double to) {
+            long largest = 0;
+            for (CheckpointWatcher.Completed c : outcome.checkpoints()) {
+                double at = (double) c.recordsRead() / outcome.records();
+                if (at >= from && at < to) {
+                    largest = Math.max(largest, c.bytes());
+                }
+            }
+            return largest;
+        }
+    }
+
+    static final double END_OF_DAY = 0.9;
+
     /** A goal of issue 6 and how the run fared. */
     record Goal(String goal, String target, String measured, String verdict) {}
 
@@ -36,6 +70,7 @@ final class BenchReport {
     final List<String> checks = new ArrayList<>();
     final List<Latency> latency = new ArrayList<>();
     final List<Memory> memory = new ArrayList<>();
+    final List<Day> day = new ArrayList<>();
     final List<Goal> goals = new ArrayList<>();
     final Map<String, String> notMeasured = new LinkedHashMap<>();
     final List<String> notes = new ArrayList<>();
@@ -50,6 +85,9 @@ final class BenchReport {
     double userMarginalSlopeBytes = Double.NaN;
     double itemHeapSlopeBytes = Double.NaN;
     double userHeapSlopeBytes = Double.NaN;
+    /** Growth of the day section's end-of-day state per added item and per added user (RocksDB checkpoints). */
+    double dayItemSlopeBytes = Double.NaN;
+    double dayUserSlopeBytes = Double.NaN;
     int checkpointsTaken;
     long largestCheckpointBytes;
     JfrProfile.Summary profile;
@@ -164,6 +202,41 @@ final class BenchReport {
                     .append(format(userHeapSlopeBytes, 2)).append(" B per user.\n");
         }
 
+        if (!day.isEmpty()) {
+            md.append("\n## A day on RocksDB\n\nEach run replays a day-long sale at parallelism 2 in a JVM of its own "
+                    + "(`-Xmx").append(Benchmark.DAY_HEAP).append("`, RocksDB, incremental exactly-once checkpoints every ")
+                    .append(Benchmark.DAY_CHECKPOINT_INTERVAL.toSeconds()).append(" s). End-of-day state: the last "
+                    + "checkpoint after 90% of the records; a checkpoint's size is its folder plus the shared files "
+                    + "it may refer to (an upper bound).\n\n")
+                    .append("| run | items | users | records | seconds | peak resident (MiB) | checkpoints | largest "
+                            + "(KiB) | end-of-day state (KiB) |\n|---|---|---|---|---|---|---|---|---|\n");
+            for (Day d : day) {
+                DayReplay.Outcome o = d.outcome();
+                md.append("| ").append(d.run()).append(" | ").append(String.format(Locale.ROOT, "%,d", d.items()))
+                        .append(" | ").append(String.format(Locale.ROOT, "%,d", d.users())).append(" | ")
+                        .append(String.format(Locale.ROOT, "%,d", o.records())).append(" | ")
+                        .append(format(o.seconds(), 0)).append(" | ")
+                        .append(format(o.peakResidentBytes() / (1024.0 * 1024), 0)).append(" | ")
+                        .append(o.checkpoints().size()).append(" | ")
+                        .append(kib(o.checkpoints().stream().mapToLong(CheckpointWatcher.Completed::bytes).max()
+                                .orElse(0)))
+                        .append(" | ").append(kib(d.endStateBytes())).append(" |\n");
+            }
+            Day first = day.get(0);
+            md.append("\nCheckpoints of the ").append(first.run()).append(" run as the day went by:\n\n"
+                    + "| checkpoint | seconds | records read | share of the input | size (KiB) | resident (MiB) |\n"
+                    + "|---|---|---|---|---|---|\n");
+            for (CheckpointWatcher.Completed c : first.outcome().checkpoints()) {
+                md.append("| ").append(c.id()).append(" | ").append(format(c.seconds(), 0)).append(" | ")
+                        .append(String.format(Locale.ROOT, "%,d", c.recordsRead())).append(" | ")
+                        .append(format(100.0 * c.recordsRead() / first.outcome().records(), 0)).append("% | ")
+                        .append(kib(c.bytes())).append(" | ")
+                        .append(format(c.residentBytes() / (1024.0 * 1024), 0)).append(" |\n");
+            }
+            md.append("\nGrowth of the end-of-day state: ").append(format(dayItemSlopeBytes, 0))
+                    .append(" B per added item, ").append(format(dayUserSlopeBytes, 2)).append(" B per added user.\n");
+        }
+
         md.append("\n## Cross-checks\n\n");
         for (String c : checks) {
             md.append("- ").append(c).append('\n');
@@ -252,6 +325,21 @@ final class BenchReport {
         mem.put("state_bytes_per_user_marginal", userMarginalSlopeBytes);
         mem.put("heap_bytes_per_item", itemHeapSlopeBytes);
         mem.put("heap_bytes_per_user", userHeapSlopeBytes);
+        ObjectNode dayNode = root.putObject("day");
+        ArrayNode dayRuns = dayNode.putArray("runs");
+        for (Day d : day) {
+            DayReplay.Outcome o = d.outcome();
+            ObjectNode run = dayRuns.addObject().put("run", d.run()).put("items", d.items()).put("users", d.users())
+                    .put("records", o.records()).put("seconds", o.seconds())
+                    .put("peak_resident_bytes", o.peakResidentBytes()).put("end_state_bytes", d.endStateBytes());
+            ArrayNode cps = run.putArray("checkpoints");
+            for (CheckpointWatcher.Completed c : o.checkpoints()) {
+                cps.addObject().put("id", c.id()).put("seconds", c.seconds()).put("records_read", c.recordsRead())
+                        .put("bytes", c.bytes()).put("resident_bytes", c.residentBytes());
+            }
+        }
+        dayNode.put("state_bytes_per_item", dayItemSlopeBytes);
+        dayNode.put("state_bytes_per_user", dayUserSlopeBytes);
         ArrayNode checkArray = root.putArray("cross_checks");
         checks.forEach(checkArray::add);
         if (profile != null) {

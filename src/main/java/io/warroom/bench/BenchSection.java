@@ -12,7 +12,8 @@ public enum BenchSection {
     SKEW,
     LATENCY,
     MEMORY,
-    CHECKPOINTS;
+    CHECKPOINTS,
+    DAY;
 
     public String key() {
         return name().toLowerCase(Locale.ROOT);
@@ -34,7 +35,7 @@ public enum BenchSection {
             }
             if (found == null) {
                 throw new IllegalArgumentException("unknown section '" + part.trim()
-                        + "' (sections: replay, floor, sql, skew, latency, memory, checkpoints)");
+                        + "' (sections: replay, floor, sql, skew, latency, memory, checkpoints, day)");
             }
             sections.add(found);
         }

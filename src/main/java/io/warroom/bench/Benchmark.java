@@ -29,6 +29,12 @@ public final class Benchmark {
     static final double[] LATENCY_SHARES = {0.25, 0.50, 0.80};
     static final int[] MEMORY_ITEMS = {500, 2_000, 8_000};
     static final int[] MEMORY_USERS = {10_000, 50_000, 250_000};
+    static final int DAY_ITEMS = 100_000;
+    static final int DAY_USERS = 1_000_000;
+    /** The day section's catalog and audience are this many times larger in its second and third runs. */
+    static final int DAY_GROWTH = 4;
+    static final String DAY_HEAP = "1g";
+    static final Duration DAY_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
 
     private final BenchOptions options;
     private final PrintWriter log;
@@ -62,6 +68,7 @@ public final class Benchmark {
         section(BenchSection.SQL, "sql", this::sqlPeer);
         section(BenchSection.SKEW, "skew", this::skew);
         section(BenchSection.CHECKPOINTS, "checkpoints", this::checkpoints);
+        section(BenchSection.DAY, "day", this::day);
         if (options.runs(BenchSection.LATENCY) || options.runs(BenchSection.MEMORY)) {
             live();
         } else {
@@ -198,8 +205,43 @@ public final class Benchmark {
         ReplayRun.Result with = measuredReplay(input, "checkpoints", "exactly-once every 10 s", PARALLELISM,
                 CHECKPOINT_INTERVAL, floorTotals);
         checked("replay with exactly-once checkpoints every 10 s");
-        report.checkpointsTaken = with.checkpoints();
+        report.checkpointsTaken = with.checkpoints().size();
         report.largestCheckpointBytes = with.largestCheckpointBytes();
+    }
+
+    /**
+     * A day-long sale on RocksDB with a small heap, three times: the base catalog (every item configured) and
+     * audience, then each grown {@link #DAY_GROWTH}-fold at the same record count. Resident memory and checkpoint size are followed through the
+     * day; the growth of the end-of-day state gives the bytes per item and per user. Every report is checked against
+     * the floor.
+     */
+    private void day() throws Exception {
+        log.printf("Day: %,d records over 24 hours on RocksDB, -Xmx%s...%n", options.dayEvents(), DAY_HEAP);
+        log.flush();
+        dayRun("base", DAY_ITEMS, DAY_USERS);
+        dayRun(DAY_GROWTH + "x items", DAY_ITEMS * DAY_GROWTH, DAY_USERS);
+        dayRun(DAY_GROWTH + "x users", DAY_ITEMS, DAY_USERS * DAY_GROWTH);
+        long base = report.day.get(0).endStateBytes();
+        report.dayItemSlopeBytes = (report.day.get(1).endStateBytes() - base) / (double) (DAY_ITEMS * (DAY_GROWTH - 1));
+        report.dayUserSlopeBytes = (report.day.get(2).endStateBytes() - base) / (double) (DAY_USERS * (DAY_GROWTH - 1));
+    }
+
+    private void dayRun(String run, int items, int users) throws Exception {
+        BenchInput in = BenchInput.prepare(
+                options.workDir().resolve("day-" + options.dayEvents() + "-" + items + "-" + users + "-seed"
+                        + options.seed()),
+                BenchInput.daySaleOf(options.dayEvents(), options.seed(), items, users), log).withFullCatalog();
+        ContractTotals exact = new FloorMonitor(in.campaigns()).run(in.files().files()).totals();
+        log.printf(Locale.ROOT, "  %s: %,d items, %,d users, %,d records...%n", run, items, users, in.records());
+        log.flush();
+        DayReplay.Outcome o = DayReplay.inChildJvm(in, options.workDir().resolve("runs/day-" + run.replace(' ', '-')),
+                DAY_HEAP, PARALLELISM, DAY_CHECKPOINT_INTERVAL, log);
+        failOn("the day run '" + run + "'", TotalsCheck.reportAgainstExact(exact, ReportTotals.read(o.report())));
+        report.checks.add("day run '" + run + "' on RocksDB = its floor (exact; uv and buyers within the sketch "
+                + "bounds): ok");
+        report.day.add(new BenchReport.Day(run, items, users, o));
+        log.printf(Locale.ROOT, "  %.0f s, peak resident %,d MiB, %d checkpoints%n", o.seconds(),
+                o.peakResidentBytes() >> 20, o.checkpoints().size());
     }
 
     /**
@@ -221,8 +263,8 @@ public final class Benchmark {
                     TotalsCheck.reportAgainstExact(exact, ReportTotals.read(result.report())));
             best = best == null || result.speed().seconds() < best.speed().seconds() ? result : best;
         }
-        String note = checkpoints == null ? null
-                : best.checkpoints() + (best.checkpoints() == 1 ? " checkpoint" : " checkpoints");
+        int taken = best.checkpoints().size();
+        String note = checkpoints == null ? null : taken + (taken == 1 ? " checkpoint" : " checkpoints");
         if (options.repeat() > 1) {
             note = (note == null ? "" : note + "; ") + "fastest of " + options.repeat();
         }

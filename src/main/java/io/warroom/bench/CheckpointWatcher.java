@@ -4,23 +4,37 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
  * Watches a checkpoint directory while a job runs and remembers every completed checkpoint ({@code chk-N} with its
- * {@code _metadata}) and its size. Flink discards a finished job's checkpoints, so they are measured while they
- * exist. Checkpoints are full snapshots of the heap state backend, so a checkpoint's size is the job's state size.
+ * {@code _metadata}): when it appeared, how many records had been read by then, its size and the process's resident
+ * memory. Flink discards a finished job's checkpoints, so they are measured while they exist.
+ *
+ * <p>A checkpoint's size is its own folder plus the job's {@code shared} and {@code taskowned} folders: with the
+ * heap state backend those are empty and the size is the full snapshot; with RocksDB's incremental checkpoints they
+ * hold the SST files the checkpoint refers to, together with files of the previous checkpoint not yet deleted, so the
+ * figure is an upper bound of the state's size, by at most one checkpoint's increment.
  */
 final class CheckpointWatcher implements AutoCloseable {
+    /** One completed checkpoint, as seen {@code seconds} after the watcher started. */
+    record Completed(int id, double seconds, long recordsRead, long bytes, long residentBytes) {}
+
     private final Path directory;
-    private final Map<Integer, Long> sizes = new TreeMap<>();
+    private final LongSupplier recordsRead;
+    private final long startNanos = System.nanoTime();
+    private final Map<Integer, Completed> completed = new TreeMap<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    CheckpointWatcher(Path directory) {
+    CheckpointWatcher(Path directory, LongSupplier recordsRead) {
         this.directory = directory;
+        this.recordsRead = recordsRead;
         this.thread = new Thread(this::watch, "warroom-bench-checkpoints");
         thread.setDaemon(true);
         thread.start();
@@ -47,12 +61,7 @@ final class CheckpointWatcher implements AutoCloseable {
                     for (Path chk : (Iterable<Path>) checkpoints::iterator) {
                         String name = chk.getFileName().toString();
                         if (name.startsWith("chk-") && Files.exists(chk.resolve("_metadata"))) {
-                            int id = Integer.parseInt(name.substring(4));
-                            synchronized (sizes) {
-                                if (!sizes.containsKey(id)) {
-                                    sizes.put(id, sizeOf(chk));
-                                }
-                            }
+                            record(Integer.parseInt(name.substring(4)), job, chk);
                         }
                     }
                 }
@@ -62,7 +71,25 @@ final class CheckpointWatcher implements AutoCloseable {
         }
     }
 
+    private void record(int id, Path job, Path chk) throws IOException {
+        synchronized (completed) {
+            if (completed.containsKey(id)) {
+                return;
+            }
+        }
+        long records = recordsRead.getAsLong();
+        long bytes = sizeOf(chk) + sizeOf(job.resolve("shared")) + sizeOf(job.resolve("taskowned"));
+        Completed c = new Completed(id, (System.nanoTime() - startNanos) / 1e9, records, bytes,
+                MachineInfo.residentBytes());
+        synchronized (completed) {
+            completed.putIfAbsent(id, c);
+        }
+    }
+
     static long sizeOf(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
         try (Stream<Path> files = Files.walk(dir)) {
             return files.filter(Files::isRegularFile).mapToLong(f -> {
                 try {
@@ -74,16 +101,10 @@ final class CheckpointWatcher implements AutoCloseable {
         }
     }
 
-    int completed() {
-        synchronized (sizes) {
-            return sizes.size();
-        }
-    }
-
-    /** Size of the largest completed checkpoint, in bytes (0 if none). */
-    long largestBytes() {
-        synchronized (sizes) {
-            return sizes.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    /** The completed checkpoints in order. */
+    List<Completed> completed() {
+        synchronized (completed) {
+            return new ArrayList<>(completed.values());
         }
     }
 

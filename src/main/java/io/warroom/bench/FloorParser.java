@@ -183,13 +183,13 @@ final class FloorParser {
         return true;
     }
 
-    /** A required id: a non-blank string of at most 512 characters; null if it is not. */
+    /** A required id: a non-empty string of at most 512 characters; null if it is not. */
     private static String id(JsonParser p, JsonToken t) throws IOException {
         if (t != JsonToken.VALUE_STRING) {
             return null;
         }
         String value = p.getText();
-        return value.isBlank() || value.length() > MAX_ID_LENGTH ? null : value;
+        return value.isEmpty() || value.length() > MAX_ID_LENGTH ? null : value;
     }
 
     private static boolean optionalText(JsonParser p, JsonToken t) throws IOException {

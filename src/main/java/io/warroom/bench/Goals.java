@@ -37,6 +37,7 @@ final class Goals {
         ratio(report, "Hit item with 50% of traffic against uniform items", 0.85, hot, uniform);
         latency(report);
         memory(report);
+        day(report);
         ratio(report, "Exactly-once checkpoints every 10 s against none (at most 5% cost)", 0.95,
                 report.find("checkpoints", "exactly-once every 10 s"),
                 report.find("checkpoints", "no checkpoints"));
@@ -110,5 +111,38 @@ final class Goals {
                     + "growth per user falls as the population grows. The goal is judged on the growth between "
                     + "the two largest populations.");
         }
+    }
+
+    /** Issue 13: a day on RocksDB with a 1 GiB heap. */
+    private static void day(BenchReport report) {
+        String resident = "A day on RocksDB with -Xmx" + Benchmark.DAY_HEAP + ": peak resident memory";
+        String flat = "A day on RocksDB: checkpoints do not grow with the events (largest in the second half of the "
+                + "input against the first)";
+        String perItem = "A day on RocksDB: end-of-day state per added item";
+        String perUser = "A day on RocksDB: end-of-day state per added user";
+        if (report.day.isEmpty()) {
+            for (String goal : new String[] {resident, flat, perItem, perUser}) {
+                report.goals.add(new BenchReport.Goal(goal, "", "", NOT_MEASURED));
+            }
+            return;
+        }
+        long peak = report.day.stream().mapToLong(d -> d.outcome().peakResidentBytes()).max().orElse(0);
+        report.goals.add(new BenchReport.Goal(resident, "< 3072 MiB",
+                String.format(Locale.ROOT, "%,d MiB (largest of %d runs)", peak >> 20, report.day.size()),
+                peak < 3L << 30 ? MET : MISSED));
+        BenchReport.Day base = report.day.get(0);
+        long firstHalf = base.largestBytes(0, 0.5);
+        long secondHalf = base.largestBytes(0.5, 1.01);
+        double growth = firstHalf == 0 ? Double.NaN : (double) secondHalf / firstHalf;
+        report.goals.add(new BenchReport.Goal(flat, "<= 1.10x",
+                String.format(Locale.ROOT, "%.2fx (%s KiB, then %s KiB)", growth, BenchReport.kib(firstHalf),
+                        BenchReport.kib(secondHalf)),
+                growth <= 1.10 ? MET : MISSED));
+        report.goals.add(new BenchReport.Goal(perItem, "<= 200 B",
+                String.format(Locale.ROOT, "%.0f B", report.dayItemSlopeBytes),
+                report.dayItemSlopeBytes <= 200 ? MET : MISSED));
+        report.goals.add(new BenchReport.Goal(perUser, "< 2 B",
+                String.format(Locale.ROOT, "%.2f B", report.dayUserSlopeBytes),
+                report.dayUserSlopeBytes < NO_PER_USER_BYTES ? MET : MISSED));
     }
 }

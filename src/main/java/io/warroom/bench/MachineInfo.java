@@ -53,6 +53,29 @@ final class MachineInfo {
         return load < 0 ? Double.NaN : load;
     }
 
+    /** This process's resident memory now ({@code VmRSS}), in bytes; 0 where /proc does not tell. */
+    static long residentBytes() {
+        return procStatusKib("VmRSS:") * 1024;
+    }
+
+    /** This process's peak resident memory so far ({@code VmHWM}), in bytes; 0 where /proc does not tell. */
+    static long peakResidentBytes() {
+        return procStatusKib("VmHWM:") * 1024;
+    }
+
+    private static long procStatusKib(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()).replace("kB", "").trim());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux.
+        }
+        return 0;
+    }
+
     private static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {

@@ -4,6 +4,7 @@ import io.warroom.config.CampaignConfigException;
 import io.warroom.config.CampaignLoader;
 import io.warroom.config.CampaignTimeline;
 import io.warroom.config.MonitorOptions;
+import io.warroom.config.StateBackendChoice;
 import io.warroom.embedded.EmbeddedFlinkListeners;
 import io.warroom.io.FileInputs;
 import io.warroom.io.ReplaySinks;
@@ -27,20 +28,31 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * exactly-once checkpoints into a fresh directory, whose sizes are recorded.
  */
 final class ReplayRun {
-    /** A run's speed, its report, and its checkpoints (0 and 0 without checkpointing). */
-    record Result(RunMeasurement speed, Path report, int checkpoints, long largestCheckpointBytes) {}
+    /** A run's speed, its report, and the checkpoints it completed (none without checkpointing). */
+    record Result(RunMeasurement speed, Path report, List<CheckpointWatcher.Completed> checkpoints) {
+        long largestCheckpointBytes() {
+            return checkpoints.stream().mapToLong(CheckpointWatcher.Completed::bytes).max().orElse(0);
+        }
+    }
 
     private ReplayRun() {}
 
+    /** A replay on the heap state backend. */
     static Result run(BenchInput input, int parallelism, Duration checkpointInterval, Path runDir)
             throws Exception {
+        return run(input.campaignFile(), input.files(), input.records(), parallelism, checkpointInterval,
+                StateBackendChoice.HASHMAP, runDir);
+    }
+
+    /** A replay of {@code inputs}, which must hold {@code expectedRecords} records (all of them are read). */
+    static Result run(Path campaignFile, FileInputs inputs, long expectedRecords, int parallelism,
+            Duration checkpointInterval, StateBackendChoice stateBackend, Path runDir) throws Exception {
         CampaignTimeline campaigns;
         try {
-            campaigns = CampaignLoader.loadTimeline(List.of(input.campaignFile()), List.of());
+            campaigns = CampaignLoader.loadTimeline(List.of(campaignFile), List.of());
         } catch (CampaignConfigException e) {
             throw new IOException("campaign file refused: " + e.problems(), e);
         }
-        FileInputs inputs = input.files();
         Files.createDirectories(runDir);
         Path report = runDir.resolve("report.json");
         Path rejected = runDir.resolve("rejected.jsonl");
@@ -52,6 +64,7 @@ final class ReplayRun {
         long start = System.nanoTime();
         Configuration config = new Configuration();
         SourceCountersFactory.enable(config);
+        config.set(MonitorOptions.STATE_BACKEND, stateBackend);
         if (checkpointInterval != null) {
             config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         }
@@ -64,21 +77,21 @@ final class ReplayRun {
         new MonitorPipeline(campaigns, MonitorOptions.settings(config))
                 .assemble(env, inputs, new ReplaySinks(report, rejected));
         try (ProgressSampler sampler = new ProgressSampler(SourceCounters::recordsRead, start);
-                CheckpointWatcher watcher = checkpointInterval != null ? new CheckpointWatcher(checkpoints) : null) {
+                CheckpointWatcher watcher = checkpointInterval != null
+                        ? new CheckpointWatcher(checkpoints, SourceCounters::recordsRead) : null) {
             env.execute("warroom bench replay");
             double seconds = (System.nanoTime() - start) / 1e9;
             long records = SourceCounters.recordsRead();
-            if (records != input.records()) {
-                throw new BenchFailure("the replay read " + records + " records of " + input.folder() + ", which "
-                        + "holds " + input.records());
+            if (records != expectedRecords) {
+                throw new BenchFailure("the replay read " + records + " records of " + inputs.files() + ", which "
+                        + "hold " + expectedRecords);
             }
             if (watcher != null) {
-                watcher.close(); // a last scan, before its counts are read
+                watcher.close(); // a last scan, before its list is read
             }
             RunMeasurement speed = new RunMeasurement(records, seconds, sampler.steadyRate(records),
                     sampler.secondsToFirstRecord());
-            return new Result(speed, report, watcher == null ? 0 : watcher.completed(),
-                    watcher == null ? 0 : watcher.largestBytes());
+            return new Result(speed, report, watcher == null ? List.of() : watcher.completed());
         }
     }
 

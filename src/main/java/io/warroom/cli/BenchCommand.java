@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Benchmarks the monitor on a generated input: replay throughput at parallelism 1 and 2 against a "
                     + "single-thread floor and a Flink SQL peer, a hit item with half the traffic, live latency "
-                    + "over an embedded Kafka, memory against items and users, and the cost of checkpoints.",
+                    + "over an embedded Kafka, memory against items and users, and the cost of checkpoints; with "
+                    + "--only day, a day-long sale on RocksDB with a 1 GiB heap (long: three runs of --day-events).",
             "Every replay's numbers are checked against the floor's exact ones; the run fails if they differ. "
                     + "Writes a Markdown table and a JSON file. Give the JVM room: -Xmx8g or more."
         })
@@ -63,6 +64,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Records of each memory run (default: ${DEFAULT-VALUE}).")
     long memoryEvents;
 
+    @Option(names = "--day-events", paramLabel = "N", defaultValue = "10000000",
+            description = "Records of each run of the day section (default: ${DEFAULT-VALUE}).")
+    long dayEvents;
+
     @Option(names = "--profile",
             description = "Record a JFR profile of an extra replay at parallelism 2 (not in the figures) and "
                     + "summarize its hot methods.")
@@ -87,9 +92,9 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--only: " + e.getMessage());
         }
-        if (events < 10_000 || memoryEvents < 10_000 || latencyBacklog < 10_000) {
+        if (events < 10_000 || memoryEvents < 10_000 || latencyBacklog < 10_000 || dayEvents < 10_000) {
             throw new ParameterException(spec.commandLine(),
-                    "--events, --memory-events and --latency-backlog need at least 10000 records");
+                    "--events, --memory-events, --latency-backlog and --day-events need at least 10000 records");
         }
         if (repeat < 1) {
             throw new ParameterException(spec.commandLine(), "--repeat needs at least 1");
@@ -101,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
         String commandLine = "java -jar target/warroom.jar "
                 + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         BenchOptions options = new BenchOptions(events, seed, sections, out, workDir, latencyLength, latencyBacklog,
-                memoryEvents, profile, warmUp, repeat, commandLine.trim());
+                memoryEvents, dayEvents, profile, warmUp, repeat, commandLine.trim());
         try {
             String table = new Benchmark(options, err).run();
             stdout.println(table);

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InvalidObjectException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -24,6 +25,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * deserializes its own. A catalog of a million items is about 150 MB on the heap, so a dozen copies would not fit.
  * This map is written compactly (a few dozen bytes per item) with a digest of its content, and read back as the one
  * instance this JVM already holds for that digest, if any: the bytes are read and dropped, the items not built again.
+ *
+ * <p>Where the jobs of this process run in it (embedded Flink), even the bytes are too many: the job graph keeps a
+ * serialized copy of each operator for every task, so a dozen operators carrying an 8 MB catalog hold hundreds of
+ * megabytes. After {@link #writeByReference()} a catalog is written as its digest alone, and read back as the
+ * instance this JVM holds; a JVM that does not hold it refuses to read it.
  */
 public final class ItemCatalog extends AbstractMap<String, ItemSettings> implements Serializable {
     @Serial
@@ -33,7 +39,12 @@ public final class ItemCatalog extends AbstractMap<String, ItemSettings> impleme
     private static final Map<String, WeakReference<ItemCatalog>> HELD = new ConcurrentHashMap<>();
     private static final ItemCatalog EMPTY = new ItemCatalog(Map.of());
 
+    /** Set once this process runs its jobs itself; never unset. */
+    private static volatile boolean byReference;
+
     private final transient Map<String, ItemSettings> items;
+    /** This catalog's written form, made once. */
+    private transient volatile Compact written;
 
     private ItemCatalog(Map<String, ItemSettings> items) {
         this.items = items;
@@ -67,36 +78,75 @@ public final class ItemCatalog extends AbstractMap<String, ItemSettings> impleme
         return items.entrySet();
     }
 
-    @Serial
-    private Object writeReplace() {
-        return new Compact(encode(items));
+    /**
+     * From now on, catalogs are written as their digest alone, to be read back in this JVM only: for a process whose
+     * jobs run in it (a local environment), never for one that submits them to a cluster.
+     */
+    public static void writeByReference() {
+        byReference(true);
     }
 
-    /** The written form: the items, field by field. */
+    /** For tests: switches writing by reference on or off. */
+    static void byReference(boolean on) {
+        byReference = on;
+    }
+
+    /** For tests: this JVM forgets the catalogs it holds, as another JVM that never held them. */
+    static synchronized void forgetAll() {
+        HELD.clear();
+    }
+
+    @Serial
+    private Object writeReplace() {
+        Compact form = written;
+        if (form == null) {
+            byte[] bytes = encode(items);
+            form = new Compact(ContentDigest.sha256Hex(bytes), bytes);
+            hold(form.digest, this); // read back in this JVM, it is this instance
+            written = form;
+        }
+        return byReference ? new Compact(form.digest, null) : form;
+    }
+
+    private static synchronized ItemCatalog held(String digest) {
+        WeakReference<ItemCatalog> held = HELD.get(digest);
+        return held == null ? null : held.get();
+    }
+
+    private static synchronized void hold(String digest, ItemCatalog catalog) {
+        HELD.values().removeIf(reference -> reference.get() == null);
+        HELD.putIfAbsent(digest, new WeakReference<>(catalog));
+    }
+
+    /** The written form: the digest of the items and, unless written by reference, the items field by field. */
     private static final class Compact implements Serializable {
         @Serial
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
 
+        private final String digest;
         private final byte[] bytes;
 
-        Compact(byte[] bytes) {
+        Compact(String digest, byte[] bytes) {
+            this.digest = digest;
             this.bytes = bytes;
         }
 
         @Serial
-        private Object readResolve() {
+        private Object readResolve() throws InvalidObjectException {
+            ItemCatalog catalog = held(digest);
+            if (catalog != null) {
+                return catalog;
+            }
+            if (bytes == null) {
+                throw new InvalidObjectException("item catalog " + digest + " was written by reference, for the JVM "
+                        + "that holds it, and this JVM does not");
+            }
             if (bytes.length <= Integer.BYTES) {
                 return EMPTY;
             }
-            String digest = ContentDigest.sha256Hex(bytes);
-            WeakReference<ItemCatalog> held = HELD.get(digest);
-            ItemCatalog catalog = held == null ? null : held.get();
-            if (catalog == null) {
-                catalog = new ItemCatalog(Collections.unmodifiableMap(decode(bytes)));
-                HELD.values().removeIf(reference -> reference.get() == null);
-                HELD.put(digest, new WeakReference<>(catalog));
-            }
-            return catalog;
+            catalog = new ItemCatalog(Collections.unmodifiableMap(decode(bytes)));
+            hold(digest, catalog);
+            return held(digest);
         }
     }
 

@@ -53,4 +53,25 @@ public abstract class AbstractStateSerializer<T> extends TypeSerializerSingleton
         source.readFully(bytes);
         return bytes;
     }
+
+    /** Writes a long in 1 to 10 bytes, small magnitudes (of either sign) shortest: zig-zag, then 7 bits a byte. */
+    protected static void writeVarLong(long value, DataOutputView target) throws IOException {
+        long zigZag = (value << 1) ^ (value >> 63);
+        while ((zigZag & ~0x7FL) != 0) {
+            target.writeByte((int) ((zigZag & 0x7F) | 0x80));
+            zigZag >>>= 7;
+        }
+        target.writeByte((int) zigZag);
+    }
+
+    protected static long readVarLong(DataInputView source) throws IOException {
+        long zigZag = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = source.readByte();
+            zigZag |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                return (zigZag >>> 1) ^ -(zigZag & 1);
+            }
+        }
+    }
 }

@@ -22,7 +22,8 @@ import org.apache.flink.util.OutputTag;
  * watermark) and rejected by reason.
  *
  * <p>It also tells each click and cart how far behind its input it is: the highest {@code ts} of the accepted records
- * read before it from this source task (in a replay, its file, which one task reads in order), minus its own. That
+ * read before it from this source task (in a replay, its file, which one task reads in order) that may move event
+ * time ({@link EventTimeReach}), minus its own. That
  * depends only on the input's order, not on how the inputs interleave, so a campaign's dedup horizon drops the same
  * events in every run (docs/metrics.md, "Late and out-of-order events"). It starts afresh after a restore, where the
  * traffic shards' own event time guards what they have forgotten.
@@ -32,14 +33,16 @@ public final class InputSplitter extends ProcessFunction<InputRecord, TrafficSig
     public static final OutputTag<InputRecord> ROUTED = new OutputTag<>("orders-and-inventory") {};
 
     private final int trafficShardCount;
+    private final EventTimeReach reach;
     private transient TrafficShards trafficShards;
     private transient Counter[] accepted;
     private transient Counter[] late;
     private transient Counter[][] rejected;
     private transient long highestTs;
 
-    public InputSplitter(int trafficShardCount) {
+    public InputSplitter(int trafficShardCount, EventTimeReach reach) {
         this.trafficShardCount = trafficShardCount;
+        this.reach = reach;
     }
 
     @Override
@@ -73,7 +76,9 @@ public final class InputSplitter extends ProcessFunction<InputRecord, TrafficSig
             late[stream].inc();
         }
         long behind = highestTs > record.eventTime() ? highestTs - record.eventTime() : 0;
-        highestTs = Math.max(highestTs, record.eventTime());
+        if (record.eventTime() > highestTs && reach.movesTime(record.eventTime())) {
+            highestTs = record.eventTime();
+        }
         if (record.click() != null) {
             ClickEvent e = record.click();
             out.collect(new TrafficSignal(false, trafficShards.shardKey(e.eventId()), e.ts(), e.eventId(),

@@ -1,6 +1,6 @@
 package io.warroom.functions;
 
-/** An item's counts in one event-time minute (a Flink POJO), kept for the recent windows of its alerts. */
+/** An item's counts in one event-time minute (written by {@link ItemMinuteSerializer}), kept for the recent windows of its alerts. */
 public class ItemMinute {
     public long pv;
     public long orders;

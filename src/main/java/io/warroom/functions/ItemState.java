@@ -1,6 +1,9 @@
 package io.warroom.functions;
 
-/** Keyed state of one item in one campaign (a Flink POJO); sketches and dedup sets live in their own state. */
+/**
+ * Keyed state of one item in one campaign, written by {@link ItemStateSerializer} (a field added here must be added
+ * there); sketches and per-minute counts live in their own state.
+ */
 public class ItemState extends ThrottledEmission {
     public static final long INACTIVE = Long.MIN_VALUE;
 

@@ -26,6 +26,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimeDomain;
 import org.apache.flink.util.Collector;
@@ -83,13 +84,14 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
     @Override
     public void open(OpenContext openContext) {
         var rc = getRuntimeContext();
-        state = rc.getState(new ValueStateDescriptor<>("item", ItemState.class));
+        state = rc.getState(new ValueStateDescriptor<>("item", ItemStateSerializer.INSTANCE));
         uv = rc.getState(new ValueStateDescriptor<>("uv", HllSketchSerializer.INSTANCE));
         buyers = rc.getState(new ValueStateDescriptor<>("buyers", HllSketchSerializer.INSTANCE));
         closedCampaignDrops = rc.getMetricGroup().counter("eventsAfterCampaignClosed");
         pendingStock = rc.getMapState(new MapStateDescriptor<>("pending-stock", Types.LONG,
                 Types.LIST(TypeInformation.of(ItemSignal.class))));
-        recentMinutes = rc.getMapState(new MapStateDescriptor<>("recent-minutes", Long.class, ItemMinute.class));
+        recentMinutes = rc.getMapState(new MapStateDescriptor<>("recent-minutes", LongSerializer.INSTANCE,
+                ItemMinuteSerializer.INSTANCE));
     }
 
     @Override

@@ -47,8 +47,7 @@ final class Malformer {
             case NOT_JSON -> notJson(bytes, random);
             case NOT_AN_OBJECT -> concat(ascii("["), bytes, ascii("]"));
             case MISSING_FIELD -> edit(bytes, o -> o.remove(pick(requiredFields(event.stream()), random)));
-            case EMPTY_FIELD -> edit(bytes, o -> o.put(pick(idFields(event.stream()), random),
-                    random.nextBoolean() ? "" : "  "));
+            case EMPTY_FIELD -> edit(bytes, o -> o.put(pick(idFields(event.stream()), random), ""));
             case WRONG_TYPE -> edit(bytes, o -> wrongType(o, pick(requiredFields(event.stream()), random)));
             case INVALID_VALUE -> edit(bytes, o -> invalidValue(o, event.stream(), random));
             case INVALID_UTF8 -> invalidUtf8(bytes, random);

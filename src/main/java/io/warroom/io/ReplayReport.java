@@ -1,5 +1,7 @@
 package io.warroom.io;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warroom.model.AlertEvent;
@@ -11,9 +13,11 @@ import io.warroom.model.RejectReason;
 import io.warroom.model.RejectedRecord;
 import io.warroom.serde.Json;
 import io.warroom.serde.OutputJson;
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -64,19 +68,66 @@ public final class ReplayReport {
         return rejected;
     }
 
+    /** The report as one tree: for tests and small reports; {@link #writeTo} writes the same document. */
     public ObjectNode toJson() {
         ObjectNode root = Json.object();
         ArrayNode campaignArray = root.putArray("campaigns");
         for (CampaignStats s : campaigns.values()) {
             ObjectNode c = OutputJson.campaignTotals(s);
             ArrayNode series = c.putArray("per_minute");
-            minutes.getOrDefault(s.campaignId(), new TreeMap<>()).values()
-                    .forEach(m -> series.add(OutputJson.minute(m)));
+            minutesOf(s).forEach(m -> series.add(OutputJson.minute(m)));
             ArrayNode itemArray = c.putArray("items");
-            items.getOrDefault(s.campaignId(), new TreeMap<>()).values()
-                    .forEach(i -> itemArray.add(OutputJson.item(i)));
+            itemsOf(s).forEach(i -> itemArray.add(OutputJson.item(i)));
             campaignArray.add(c);
         }
+        root.setAll(alertsAndRejected());
+        return root;
+    }
+
+    /**
+     * Writes the report, item by item: a catalog of a million items would take gigabytes as one tree and one string.
+     */
+    public void writeTo(JsonGenerator out) throws IOException {
+        out.writeStartObject();
+        out.writeArrayFieldStart("campaigns");
+        for (CampaignStats s : campaigns.values()) {
+            out.writeStartObject();
+            writeFields(OutputJson.campaignTotals(s), out);
+            out.writeArrayFieldStart("per_minute");
+            for (MinuteStats m : minutesOf(s)) {
+                out.writeTree(OutputJson.minute(m));
+            }
+            out.writeEndArray();
+            out.writeArrayFieldStart("items");
+            for (ItemStats i : itemsOf(s)) {
+                out.writeTree(OutputJson.item(i));
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        }
+        out.writeEndArray();
+        writeFields(alertsAndRejected(), out);
+        out.writeEndObject();
+    }
+
+    private static void writeFields(ObjectNode node, JsonGenerator out) throws IOException {
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            out.writeFieldName(field.getKey());
+            out.writeTree(field.getValue());
+        }
+    }
+
+    private Collection<MinuteStats> minutesOf(CampaignStats s) {
+        return minutes.getOrDefault(s.campaignId(), new TreeMap<>()).values();
+    }
+
+    private Collection<ItemStats> itemsOf(CampaignStats s) {
+        return items.getOrDefault(s.campaignId(), new TreeMap<>()).values();
+    }
+
+    /** The fields after the campaigns: incidents, alerts, rejected. */
+    private ObjectNode alertsAndRejected() {
+        ObjectNode root = Json.object();
         List<AlertEvent> sorted = alerts.values().stream()
                 .sorted(Comparator.comparingLong(AlertEvent::firedAt).thenComparing(AlertEvent::id))
                 .toList();

@@ -1,10 +1,13 @@
 package io.warroom.io;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.warroom.model.MonitorOutput;
 import io.warroom.serde.Json;
 import io.warroom.serde.OutputJson;
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +65,11 @@ public final class ReplayReportSink implements Sink<MonitorOutput> {
             rejected.flush();
             if (endOfInput) {
                 Path temporary = report.resolveSibling(report.getFileName() + ".tmp");
-                Files.writeString(temporary, Json.toPrettyString(content.toJson()) + "\n", StandardCharsets.UTF_8);
+                try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(temporary));
+                        JsonGenerator json = Json.prettyGenerator(file)) {
+                    content.writeTo(json);
+                    json.writeRaw('\n');
+                }
                 Files.move(temporary, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
         }

@@ -198,7 +198,7 @@ final class BusinessMetrics {
             }
             activeCounts.put(alert.type(), active.size());
             if (alert.itemId() != null) {
-                item(alert.itemId()).alertActive.put(alert.type(), alert.state() == AlertEvent.State.FIRED);
+                item(alert.itemId()).alertActive(alert.type(), alert.state() == AlertEvent.State.FIRED);
             }
         }
 
@@ -275,7 +275,7 @@ final class BusinessMetrics {
             for (AlertType type : List.of(AlertType.STOCK_LOW, AlertType.STOCK_OUT, AlertType.OVERSOLD,
                     AlertType.ITEM_TARGET_SHORTFALL)) {
                 itemGroup.addGroup("alert_type", type.name()).gauge("item_alert_active",
-                        (Gauge<Integer>) () -> Boolean.TRUE.equals(item.alertActive.get(type)) ? 1 : 0);
+                        (Gauge<Integer>) () -> item.alertActive(type) ? 1 : 0);
             }
         }
     }
@@ -283,9 +283,10 @@ final class BusinessMetrics {
     /** One item's latest numbers and its recent sales, for the sell rate. */
     private static final class ItemView {
         final String itemId;
-        final Map<AlertType, Boolean> alertActive = new ConcurrentHashMap<>();
-        /** (event time, units sold) samples over the sell-rate window, oldest first. */
-        private final ArrayDeque<long[]> samples = new ArrayDeque<>();
+        /** Bit {@code ordinal} set while an alert of that type is active: a sale has a view for every item. */
+        private volatile int activeAlerts;
+        /** (event time, units sold) samples over the sell-rate window, oldest first; most items have one or two. */
+        private final ArrayDeque<long[]> samples = new ArrayDeque<>(2);
         volatile ItemStats latest;
         volatile double sellRatePerMinute = Double.NaN;
         volatile double minutesToSellout = Double.NaN;
@@ -293,6 +294,14 @@ final class BusinessMetrics {
 
         ItemView(String itemId) {
             this.itemId = itemId;
+        }
+
+        boolean alertActive(AlertType type) {
+            return (activeAlerts & (1 << type.ordinal())) != 0;
+        }
+
+        void alertActive(AlertType type, boolean active) {
+            activeAlerts = active ? activeAlerts | (1 << type.ordinal()) : activeAlerts & ~(1 << type.ordinal());
         }
 
         void update(ItemStats stats) {

@@ -1,16 +1,9 @@
 package io.warroom.pipeline;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javax.annotation.Nullable;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.Source;
@@ -21,8 +14,7 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
 import org.apache.flink.api.connector.source.SplitEnumeratorContext;
 import org.apache.flink.core.io.InputStatus;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.core.memory.DataInputViewStreamWrapper;
-import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
+import org.apache.flink.util.function.SerializableSupplier;
 
 /**
  * A fixed input (the campaigns and items opened at start): emits its elements, then, in a live job, stays open and
@@ -44,25 +36,18 @@ import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, Void> {
     private static final long serialVersionUID = 1L;
 
-    private final TypeSerializer<T> serializer;
-    private final byte[] elements;
-    private final int count;
+    private final SerializableSupplier<List<T>> elements;
     private final boolean live;
 
-    /** @param live stay open once the elements are out (a live job), or end with them (a replay) */
-    FixedInputSource(List<T> elements, TypeInformation<T> type, boolean live) {
+    /**
+     * @param elements computes the elements in the reader: the job carries the recipe (for the openings, the
+     *     campaigns, whose catalogs it carries anyway), not a serialized copy of every element in each of its copies
+     *     of the job graph
+     * @param live stay open once the elements are out (a live job), or end with them (a replay)
+     */
+    FixedInputSource(SerializableSupplier<List<T>> elements, boolean live) {
+        this.elements = elements;
         this.live = live;
-        this.serializer = type.createSerializer(new SerializerConfigImpl());
-        this.count = elements.size();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputViewStreamWrapper out = new DataOutputViewStreamWrapper(bytes)) {
-            for (T element : elements) {
-                serializer.serialize(element, out);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serialize the elements of a fixed input", e);
-        }
-        this.elements = bytes.toByteArray();
     }
 
     /** The single split: all the elements. */
@@ -99,14 +84,8 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, 
     }
 
     @Override
-    public SourceReader<T, Elements> createReader(SourceReaderContext context) throws IOException {
-        List<T> decoded = new ArrayList<>(count);
-        try (DataInputViewStreamWrapper in = new DataInputViewStreamWrapper(new ByteArrayInputStream(elements))) {
-            for (int i = 0; i < count; i++) {
-                decoded.add(serializer.deserialize(in));
-            }
-        }
-        return new Reader<>(decoded, live);
+    public SourceReader<T, Elements> createReader(SourceReaderContext context) {
+        return new Reader<>(elements, live);
     }
 
     /**
@@ -154,15 +133,17 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, 
     }
 
     private static final class Reader<T> implements SourceReader<T, Elements> {
-        private final List<T> elements;
+        private final SerializableSupplier<List<T>> source;
         private final boolean live;
+        /** Computed when the split arrives: only the one reader that gets it holds them. */
+        private List<T> elements = List.of();
         private CompletableFuture<Void> available = new CompletableFuture<>();
         private boolean hasSplit;
         private boolean noMoreSplits;
         private int next;
 
-        Reader(List<T> elements, boolean live) {
-            this.elements = elements;
+        Reader(SerializableSupplier<List<T>> source, boolean live) {
+            this.source = source;
             this.live = live;
         }
 
@@ -172,7 +153,8 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, 
         @Override
         public InputStatus pollNext(ReaderOutput<T> output) {
             if (hasSplit && next < elements.size()) {
-                output.collect(elements.get(next++));
+                output.collect(elements.get(next));
+                elements.set(next++, null); // emitted: let it go
                 if (next < elements.size()) {
                     return InputStatus.MORE_AVAILABLE;
                 }
@@ -198,6 +180,7 @@ final class FixedInputSource<T> implements Source<T, FixedInputSource.Elements, 
         public void addSplits(List<Elements> splits) {
             if (!splits.isEmpty() && !hasSplit) {
                 hasSplit = true;
+                elements = new ArrayList<>(source.get());
                 next = 0;
             }
             available.complete(null);

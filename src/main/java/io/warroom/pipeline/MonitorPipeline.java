@@ -5,6 +5,7 @@ import io.warroom.config.MonitorSettings;
 import io.warroom.config.StateBackendChoice;
 import io.warroom.config.CampaignTimeline;
 import io.warroom.config.DeadLetterPolicy;
+import io.warroom.config.ItemCatalog;
 import io.warroom.functions.AlertIncidentFunction;
 import io.warroom.functions.AudienceShardFunction;
 import io.warroom.functions.CampaignOpenings;
@@ -13,6 +14,7 @@ import io.warroom.functions.CampaignUpdateAssembler;
 import io.warroom.functions.ConversionJudgeFunction;
 import io.warroom.functions.DeadLetterRedaction;
 import io.warroom.functions.InputRouter;
+import io.warroom.functions.EventTimeReach;
 import io.warroom.functions.InputSplitter;
 import io.warroom.functions.ItemStatsFunction;
 import io.warroom.functions.LiveCampaigns;
@@ -44,7 +46,9 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.function.SerializableSupplier;
 
 /**
  * Builds the monitor from "streams in, outputs out". The live job, replay and the tests all go through
@@ -119,8 +123,14 @@ public final class MonitorPipeline {
         // unaligned ones do not, whatever a cluster's configuration says.
         jobOptions.set(CheckpointingOptions.ENABLE_UNALIGNED, false);
         env.configure(jobOptions);
+        if (env instanceof LocalStreamEnvironment) {
+            // The job runs in this JVM: its operators may carry the catalogs by reference (ItemCatalog).
+            ItemCatalog.writeByReference();
+        }
+        EventTimeReach reach = sources.bounded()
+                ? EventTimeReach.replay(campaigns, settings.retentionMillis()) : EventTimeReach.live();
         WatermarkStrategy<InputRecord> watermarks =
-                sources.bounded() ? Watermarks.replay(settings) : Watermarks.live(settings);
+                sources.bounded() ? Watermarks.replay(settings, reach) : Watermarks.live(settings, reach);
         DataStream<TrafficSignal> traffic = null;
         DataStream<InputRecord> ordersAndInventory = null;
         DataStream<RejectedRecord> rejectedInput = null;
@@ -128,7 +138,7 @@ public final class MonitorPipeline {
         for (DataStream<InputRecord> source : sources.create(env, watermarks)) {
             // Chained to its source (same parallelism, forward): records are split before any network hop.
             SingleOutputStreamOperator<TrafficSignal> split = source
-                    .process(new InputSplitter(settings.trafficShards()))
+                    .process(new InputSplitter(settings.trafficShards(), reach))
                     .setParallelism(source.getParallelism())
                     .name("Split input")
                     .uid(sourceIndex == 0 ? "split-input" : "split-input-" + sourceIndex);
@@ -169,12 +179,13 @@ public final class MonitorPipeline {
                 .name("Traffic shards")
                 .uid("traffic-shards");
 
-        CampaignOpenings openings = CampaignOpenings.of(campaigns);
         DataStream<ItemSignal> itemSignals = routed.union(orderSignals, trafficSignals);
-        if (!openings.items().isEmpty()) {
+        CampaignTimeline timeline = campaigns; // the openings' recipe carries the campaigns, not this assembler
+        if (timeline.versions().values().stream().anyMatch(
+                versions -> versions.stream().anyMatch(v -> !v.definition().items().isEmpty()))) {
             itemSignals = itemSignals.union(
-                    fixedInput(env, openings.items(), TypeInformation.of(ItemSignal.class), "Campaign items",
-                            "campaign-items", !sources.bounded()));
+                    fixedInput(env, () -> CampaignOpenings.of(timeline).items(), TypeInformation.of(ItemSignal.class),
+                            "Campaign items", "campaign-items", !sources.bounded()));
         }
         SingleOutputStreamOperator<ItemStats> itemStats = itemSignals
                 .keyBy(ItemSignal::key)
@@ -190,7 +201,7 @@ public final class MonitorPipeline {
                 .name("Audience shards")
                 .uid("audience-shards");
 
-        DataStream<CampaignDelta> opened = fixedInput(env, openings.campaigns(),
+        DataStream<CampaignDelta> opened = fixedInput(env, () -> CampaignOpenings.of(timeline).campaigns(),
                 TypeInformation.of(CampaignDelta.class), "Campaigns", "campaigns", !sources.bounded())
                 .union(routed.getSideOutput(InputRouter.OPENED));
         SingleOutputStreamOperator<CampaignStats> campaignStats = deltas
@@ -240,7 +251,7 @@ public final class MonitorPipeline {
                     .name("Assemble campaign updates")
                     .uid("assemble-campaign-updates");
         }
-        return fixedInput(env, List.of(), TypeInformation.of(CampaignUpdate.class), "No campaign updates",
+        return fixedInput(env, List::of, TypeInformation.of(CampaignUpdate.class), "No campaign updates",
                 "no-campaign-updates", !sources.bounded());
     }
 
@@ -251,10 +262,10 @@ public final class MonitorPipeline {
      * send than a sale's files to read, and an item opened after event time passed its campaign's release would be
      * dropped.
      */
-    private static <T> DataStream<T> fixedInput(StreamExecutionEnvironment env, List<T> elements,
+    private static <T> DataStream<T> fixedInput(StreamExecutionEnvironment env, SerializableSupplier<List<T>> elements,
             TypeInformation<T> type, String name, String uid, boolean live) {
         WatermarkStrategy<T> watermarks = live ? Watermarks.alwaysIdle() : WatermarkStrategy.noWatermarks();
-        return env.fromSource(new FixedInputSource<>(elements, type, live), watermarks, name, type)
+        return env.fromSource(new FixedInputSource<>(elements, live), watermarks, name, type)
                 .uid(uid)
                 .setParallelism(1);
     }

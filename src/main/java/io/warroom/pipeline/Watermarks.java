@@ -1,8 +1,10 @@
 package io.warroom.pipeline;
 
 import io.warroom.config.MonitorSettings;
+import io.warroom.functions.EventTimeReach;
 import io.warroom.model.InputRecord;
 import java.time.Duration;
+import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -14,9 +16,8 @@ public final class Watermarks {
     /**
      * Live input: bounded out-of-orderness, and quiet partitions marked idle so they do not hold back the rest.
      */
-    public static WatermarkStrategy<InputRecord> live(MonitorSettings settings) {
-        return WatermarkStrategy.<InputRecord>forBoundedOutOfOrderness(
-                        Duration.ofMillis(settings.outOfOrdernessMillis()))
+    public static WatermarkStrategy<InputRecord> live(MonitorSettings settings, EventTimeReach reach) {
+        return boundedOutOfOrderness(settings, reach)
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime())
                 .withIdleness(Duration.ofMillis(settings.idleTimeoutMillis()));
     }
@@ -46,9 +47,32 @@ public final class Watermarks {
      * overtaken, or its events would turn late and replay would differ from live. Files are not aligned: a file read
      * ahead of the others only makes the order and stock buffers hold more events until the others catch up.
      */
-    public static WatermarkStrategy<InputRecord> replay(MonitorSettings settings) {
-        return WatermarkStrategy.<InputRecord>forBoundedOutOfOrderness(
-                        Duration.ofMillis(settings.outOfOrdernessMillis()))
+    public static WatermarkStrategy<InputRecord> replay(MonitorSettings settings, EventTimeReach reach) {
+        return boundedOutOfOrderness(settings, reach)
                 .withTimestampAssigner((record, previous) -> record.eventTime());
+    }
+
+    /**
+     * Flink's bounded out-of-orderness, fed only the records that may move event time ({@link EventTimeReach}):
+     * the others keep their timestamps but leave the watermark where it is.
+     */
+    private static WatermarkStrategy<InputRecord> boundedOutOfOrderness(MonitorSettings settings,
+            EventTimeReach reach) {
+        Duration bound = Duration.ofMillis(settings.outOfOrdernessMillis());
+        return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<>() {
+            private final WatermarkGenerator<InputRecord> bounded = new BoundedOutOfOrdernessWatermarks<>(bound);
+
+            @Override
+            public void onEvent(InputRecord record, long timestamp, WatermarkOutput output) {
+                if (reach.movesTime(timestamp)) {
+                    bounded.onEvent(record, timestamp, output);
+                }
+            }
+
+            @Override
+            public void onPeriodicEmit(WatermarkOutput output) {
+                bounded.onPeriodicEmit(output);
+            }
+        });
     }
 }

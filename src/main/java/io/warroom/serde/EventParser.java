@@ -190,7 +190,11 @@ public final class EventParser {
             }
         }
 
-        /** A required non-blank string of at most {@link #MAX_ID_LENGTH} chars; null when absent or at fault. */
+        /**
+         * A required non-empty string of at most {@link #MAX_ID_LENGTH} chars; null when absent or at fault. A string
+         * of spaces is an id like any other: the contract asks for a non-empty string, and the reference computation
+         * counts such events.
+         */
         final String id(JsonParser p, int rank, String field) throws IOException {
             JsonToken token = p.currentToken();
             if (token == JsonToken.VALUE_NULL) {
@@ -202,7 +206,7 @@ public final class EventParser {
                 return null;
             }
             String value = p.getText();
-            if (value.isBlank()) {
+            if (value.isEmpty()) {
                 fault(rank, RejectReason.EMPTY_FIELD, "field '" + field + "' must not be empty");
                 return null;
             }

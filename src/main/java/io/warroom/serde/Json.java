@@ -1,6 +1,8 @@
 package io.warroom.serde;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -16,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import org.yaml.snakeyaml.LoaderOptions;
 
@@ -145,6 +148,15 @@ public final class Json {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A generator writing indented JSON to {@code out}, as {@link #toPrettyString} lays it out, for documents too
+     * large to build as one tree (trees written into it with {@code writeTree} are indented in place); the caller
+     * closes it, which closes {@code out}.
+     */
+    public static JsonGenerator prettyGenerator(OutputStream out) throws IOException {
+        return MAPPER.writerWithDefaultPrettyPrinter().createGenerator(out, JsonEncoding.UTF8);
     }
 
     public static String toPrettyString(JsonNode node) {

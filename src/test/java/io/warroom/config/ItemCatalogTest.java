@@ -1,7 +1,9 @@
 package io.warroom.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.InvalidObjectException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,9 +23,12 @@ class ItemCatalogTest {
         items.put("sku-3", new ItemSettings("sku-3", 0L, null, 1L, false));
         items.put("商品-4", new ItemSettings("商品-4", null, 7L, null, true));
 
-        ItemCatalog read = roundTrip(ItemCatalog.of(items));
+        ItemCatalog catalog = ItemCatalog.of(items);
+        byte[] written = InstantiationUtil.serializeObject(catalog);
+        ItemCatalog.forgetAll(); // read as by a JVM that never held it: the items are decoded
+        ItemCatalog read = InstantiationUtil.deserializeObject(written, ItemCatalogTest.class.getClassLoader());
 
-        assertThat(read).isEqualTo(items);
+        assertThat(read).isEqualTo(items).isNotSameAs(catalog);
         assertThat(read.get("sku-2")).isEqualTo(items.get("sku-2"));
         assertThat(read.containsKey("sku-5")).isFalse();
     }
@@ -47,6 +52,33 @@ class ItemCatalogTest {
         Collections.reverse(listed);
         listed.forEach(item -> reversed.put(item.itemId(), item));
         assertThat(roundTrip(ItemCatalog.of(reversed))).isSameAs(first.items());
+    }
+
+    @Test
+    void writtenByReferenceItIsReadBackAsThisJvmsInstanceAndRefusedElsewhere() throws Exception {
+        Map<String, ItemSettings> items = new LinkedHashMap<>();
+        for (int i = 0; i < 10_000; i++) {
+            items.put("sku-" + i, new ItemSettings("sku-" + i, (long) i, null, null, false));
+        }
+        ItemCatalog catalog = ItemCatalog.of(items);
+        byte[] inline = InstantiationUtil.serializeObject(catalog);
+        byte[] byReference;
+        ItemCatalog.byReference(true);
+        try {
+            byReference = InstantiationUtil.serializeObject(catalog);
+        } finally {
+            ItemCatalog.byReference(false);
+        }
+
+        assertThat(byReference.length).isLessThan(200).isLessThan(inline.length / 100);
+        assertThat((Object) InstantiationUtil.deserializeObject(byReference, getClass().getClassLoader()))
+                .isSameAs(catalog);
+        ItemCatalog.forgetAll();
+        assertThatThrownBy(() -> InstantiationUtil.deserializeObject(byReference, getClass().getClassLoader()))
+                .isInstanceOf(InvalidObjectException.class)
+                .hasMessageContaining("written by reference");
+        assertThat((ItemCatalog) InstantiationUtil.deserializeObject(inline, getClass().getClassLoader()))
+                .isEqualTo(items);
     }
 
     @Test

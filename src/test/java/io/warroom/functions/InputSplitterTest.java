@@ -15,6 +15,7 @@ import io.warroom.model.RejectReason;
 import io.warroom.model.RejectedRecord;
 import io.warroom.model.TrafficSignal;
 import io.warroom.testkit.RecordedMetrics;
+import io.warroom.testkit.TestCampaigns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -39,6 +40,21 @@ class InputSplitterTest {
     /** The default max parallelism of the job: shard keys carry a salt that places them in key groups of it. */
     private static final int MAX_PARALLELISM = 128;
     private static final long TS = at("2026-11-11T10:05:00Z");
+    /** A replay of a campaign on 2026-11-11 (UTC), kept an hour after its end. */
+    private static final EventTimeReach REACH;
+
+    static {
+        try {
+            REACH = EventTimeReach.replay(TestCampaigns.timeline("""
+                    campaign_id: c1
+                    start: "2026-11-11T00:00:00Z"
+                    end: "2026-11-12T00:00:00Z"
+                    gmv_target: "1000.00"
+                    """), 3_600_000L);
+        } catch (Exception e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final RecordedMetrics metrics = new RecordedMetrics();
     private OneInputStreamOperatorTestHarness<InputRecord, TrafficSignal> harness;
@@ -50,7 +66,7 @@ class InputSplitterTest {
                 .setMaxParallelism(MAX_PARALLELISM)
                 .setMetricGroup(metrics.taskGroup())
                 .build();
-        harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new InputSplitter(SHARDS)),
+        harness = new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new InputSplitter(SHARDS, REACH)),
                 environment);
         harness.open();
     }
@@ -94,6 +110,20 @@ class InputSplitterTest {
         assertThat(lastSignal().behindMillis()).isEqualTo(6_000);
         push(new ClickEvent("e3", TS + 7_000, "u1", "sku-1", "app"));
         assertThat(lastSignal().behindMillis()).as("still behind e2, the highest").isEqualTo(3_000);
+    }
+
+    /** A record that may not move event time (EventTimeReach) does not raise the highest ts either. */
+    @Test
+    void aRecordOutsideEveryCampaignDoesNotRaiseTheHighestEventTime() throws Exception {
+        push(new ClickEvent("e1", TS, "u1", "sku-1", "app"));
+        push(new ClickEvent("poison", at("2286-11-20T17:46:39Z"), "u1", "sku-1", "app"));
+        assertThat(lastSignal().behindMillis()).isZero();
+        push(new ClickEvent("e2", TS + 1_000, "u1", "sku-1", "app"));
+        assertThat(lastSignal().behindMillis()).as("measured from e1, not from the poison").isZero();
+        push(new ClickEvent("after", at("2026-11-12T01:00:00Z"), "u1", "sku-1", "app"));
+        push(new ClickEvent("e3", TS, "u1", "sku-1", "app"));
+        assertThat(lastSignal().behindMillis()).as("the last instant of the retention moves time")
+                .isEqualTo(at("2026-11-12T01:00:00Z") - TS);
     }
 
     @Test

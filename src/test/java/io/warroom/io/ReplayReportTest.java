@@ -2,12 +2,21 @@ package io.warroom.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
+import io.warroom.model.CampaignStats;
+import io.warroom.model.ChannelStats;
+import io.warroom.model.ItemStats;
+import io.warroom.model.MinuteStats;
 import io.warroom.model.MonitorOutput;
+import io.warroom.model.PacingStatus;
 import io.warroom.model.Severity;
+import io.warroom.serde.Json;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,5 +53,29 @@ class ReplayReportTest {
                 .containsExactly("sku-1: out of stock (0 left); about 120.00/h at risk", T0 + MINUTE);
         assertThat(alerts.get(1).get("incident_id").asText()).isEqualTo(first.id());
         assertThat(alerts.get(1).get("flaps").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void writtenItemByItemItIsTheSameDocumentAsTheTree() throws Exception {
+        ReplayReport report = new ReplayReport();
+        for (String campaign : List.of("c2", "c1")) {
+            report.add(MonitorOutput.of(new CampaignStats(campaign, 12_345, 100, 3, 4, 3, 50, 80, 9, 2, T0 + MINUTE,
+                    1_000_000, 500_000, new MinuteStats[] {new MinuteStats(T0, 12_345, 3, 80)},
+                    new ChannelStats[] {new ChannelStats("app", 30, 60)}, new PacingStatus[0], false)));
+            for (String item : List.of("sku-2", "sku-1", "sku-10")) {
+                report.add(MonitorOutput.of(new ItemStats(campaign, item, 4_115, 0, 1, 1, 1, 10, 10, 1, 7L,
+                        T0 + MINUTE, false)));
+            }
+        }
+        report.add(MonitorOutput.of(AlertEvent.fired(AlertType.STOCK_OUT, "c1", "sku-1", null, T0,
+                "sku-1: out of stock (0 left)", "0", "0", Severity.WARNING)));
+
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        try (JsonGenerator out = Json.prettyGenerator(written)) {
+            report.writeTo(out);
+        }
+
+        assertThat(written.toString(StandardCharsets.UTF_8)).isEqualTo(Json.toPrettyString(report.toJson()));
+        assertThat(report.toJson().get("campaigns").get(0).get("items")).hasSize(3);
     }
 }

@@ -101,6 +101,35 @@ class DedupHorizonIT {
         assertThat(Files.readString(rocksDbReport)).isEqualTo(Files.readString(heapReport));
     }
 
+    /** docs/metrics.md, "Which records move event time": one record years ahead must not make the rest late. */
+    @Test
+    void aRecordYearsAheadMovesNeitherTheWatermarkNorTheHorizon() throws Exception {
+        long yearsAhead = 9_999_999_999_999L - START; // 2286-11-20, a valid ts
+        List<ClickEvent> clicks = List.of(
+                click("c1", 60_000),
+                click("poison", yearsAhead),
+                click("c2", 120_000),
+                click("c3", 1_500_000),
+                click("c4", 1_000_000)); // 500 s behind c3: too late for "tight" only
+        Path input = dir.resolve("input-ahead");
+        writeLines(input.resolve("clicks.jsonl"), clicks.stream().map(DedupHorizonIT::json).toList());
+        CampaignCatalog catalog = new CampaignCatalog(List.of(
+                CampaignLoader.parse("tight.yaml", TIGHT.getBytes(StandardCharsets.UTF_8)),
+                CampaignLoader.parse("roomy.yaml", ROOMY.getBytes(StandardCharsets.UTF_8))));
+
+        JsonNode report = ReplayHarness.read(ReplayHarness.replay(catalog, input, dir, "ahead", 2));
+
+        ReferenceMonitor.Expected expected = ReferenceMonitor.compute(clicks, List.of(), List.of(), List.of(), catalog);
+        assertThat(ReplayHarness.campaign(report, "roomy").get("pv").asLong()).isEqualTo(4);
+        assertThat(ReplayHarness.campaign(report, "tight").get("pv").asLong()).isEqualTo(3);
+        for (String campaignId : List.of("tight", "roomy")) {
+            ReferenceMonitor.Totals want = expected.campaigns().get(campaignId).totals;
+            JsonNode actual = ReplayHarness.campaign(report, campaignId);
+            assertThat(actual.get("pv").asLong()).as(campaignId + " pv").isEqualTo(want.pv);
+            assertThat(actual.get("late_dropped").asLong()).as(campaignId + " late").isEqualTo(want.lateDropped);
+        }
+    }
+
     private static ClickEvent click(String eventId, long offsetMillis) {
         return new ClickEvent(eventId, START + offsetMillis, "u-" + eventId, "sku-1", "app");
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReader;
@@ -80,7 +79,7 @@ class FixedInputSourceTest {
 
     /** The reader of a source that went through Java serialization, as the job graph ships it. */
     private static SourceReader<String, FixedInputSource.Elements> reader(boolean live) throws Exception {
-        FixedInputSource<String> source = InstantiationUtil.clone(new FixedInputSource<>(OPENINGS, Types.STRING, live));
+        FixedInputSource<String> source = InstantiationUtil.clone(new FixedInputSource<>(() -> OPENINGS, live));
         return source.createReader(null);
     }
 

@@ -173,7 +173,7 @@ final class LegacyEventParser {
             throw new Invalid(RejectReason.WRONG_TYPE, "field '" + field + "' must be a string");
         }
         String value = node.textValue();
-        if (value.isBlank()) {
+        if (value.isEmpty()) {
             throw new Invalid(RejectReason.EMPTY_FIELD, "field '" + field + "' must not be empty");
         }
         if (value.length() > MAX_ID_LENGTH) {

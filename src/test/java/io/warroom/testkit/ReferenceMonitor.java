@@ -17,6 +17,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,6 +36,7 @@ public final class ReferenceMonitor {
     private static final long MINUTE = 60_000L;
     /** The default out-of-orderness bound, which the too-late rule adds to a campaign's dedup horizon. */
     private static final long OUT_OF_ORDERNESS = MonitorOptions.OUT_OF_ORDERNESS.defaultValue().toMillis();
+    private static final long RETENTION = MonitorOptions.RETENTION.defaultValue().toMillis();
 
     private ReferenceMonitor() {}
 
@@ -104,18 +106,20 @@ public final class ReferenceMonitor {
     /**
      * The clicks or carts that count for a campaign, from docs/metrics.md: in its window; not too late, that is at
      * most the out-of-orderness bound plus the campaign's dedup horizon behind the highest ts of the records before
-     * them in their input (the list, in the order it was sent); the first of their event_id. Adds the too-late ones
-     * to {@code lateDropped}.
+     * them in their input (the list, in the order it was sent) that move event time (in some campaign's window or
+     * retention); the first of their event_id. Adds the too-late ones to {@code lateDropped}.
      */
     private static <E> List<E> counted(List<E> input, Function<E, String> eventId, ToLongFunction<E> eventTime,
-            CampaignDefinition campaign, Totals totals) {
+            CampaignDefinition campaign, Collection<CampaignDefinition> all, Totals totals) {
         List<E> counted = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         long highest = Long.MIN_VALUE;
         for (E e : input) {
             long ts = eventTime.applyAsLong(e);
             long behind = highest > ts ? highest - ts : 0;
-            highest = Math.max(highest, ts);
+            if (all.stream().anyMatch(c -> c.start() <= ts && ts <= c.end() + RETENTION)) {
+                highest = Math.max(highest, ts);
+            }
             if (!campaign.contains(ts)) {
                 continue;
             }
@@ -155,7 +159,7 @@ public final class ReferenceMonitor {
                             .add(new StockChange(c.start(), 0, null, item.stock()));
                 }
             }
-            for (ClickEvent e : counted(clickEvents, ClickEvent::eventId, ClickEvent::ts, c, r.totals)) {
+            for (ClickEvent e : counted(clickEvents, ClickEvent::eventId, ClickEvent::ts, c, catalog.all(), r.totals)) {
                 r.totals.pv++;
                 r.totals.users.add(e.userId());
                 r.item(e.itemId()).pv++;
@@ -168,7 +172,7 @@ public final class ReferenceMonitor {
                         .merge(minuteOf(e.ts()), 1L, Long::sum);
                 addItemMinute(r, e.itemId(), e.ts(), new ItemMinute(1, 0, 0));
             }
-            for (CartEvent e : counted(cartEvents, CartEvent::eventId, CartEvent::ts, c, r.totals)) {
+            for (CartEvent e : counted(cartEvents, CartEvent::eventId, CartEvent::ts, c, catalog.all(), r.totals)) {
                 r.totals.carts++;
                 r.item(e.itemId()).carts++;
             }
