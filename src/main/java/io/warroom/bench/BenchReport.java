@@ -30,8 +30,8 @@ final class BenchReport {
     /** One run of the day section: a day-long sale replayed on RocksDB in a JVM of its own. */
     record Day(String run, int items, int users, DayReplay.Outcome outcome) {
         /**
-         * The state near the end of the day: the last checkpoint taken after 90% of the records were read (the
-         * last one, if none was), in bytes.
+         * The state near the end of the day: the first checkpoint taken once 90% of the records were read (the last
+         * one, if none was), in bytes.
          */
         long endStateBytes() {
             List<CheckpointWatcher.Completed> c = outcome.checkpoints();
@@ -205,8 +205,8 @@ final class BenchReport {
         if (!day.isEmpty()) {
             md.append("\n## A day on RocksDB\n\nEach run replays a day-long sale at parallelism 2 in a JVM of its own "
                     + "(`-Xmx").append(Benchmark.DAY_HEAP).append("`, RocksDB, incremental exactly-once checkpoints every ")
-                    .append(Benchmark.DAY_CHECKPOINT_INTERVAL.toSeconds()).append(" s). End-of-day state: the last "
-                    + "checkpoint after 90% of the records; a checkpoint's size is its folder plus the shared files "
+                    .append(Benchmark.DAY_CHECKPOINT_INTERVAL.toSeconds()).append(" s). End-of-day state: the first "
+                    + "checkpoint once 90% of the records were read; a checkpoint's size is its folder plus the shared files "
                     + "it may refer to (an upper bound).\n\n")
                     .append("| run | items | users | records | seconds | peak resident (MiB) | checkpoints | largest "
                             + "(KiB) | end-of-day state (KiB) |\n|---|---|---|---|---|---|---|---|---|\n");
@@ -333,10 +333,7 @@ final class BenchReport {
                     .put("records", o.records()).put("seconds", o.seconds())
                     .put("peak_resident_bytes", o.peakResidentBytes()).put("end_state_bytes", d.endStateBytes());
             ArrayNode cps = run.putArray("checkpoints");
-            for (CheckpointWatcher.Completed c : o.checkpoints()) {
-                cps.addObject().put("id", c.id()).put("seconds", c.seconds()).put("records_read", c.recordsRead())
-                        .put("bytes", c.bytes()).put("resident_bytes", c.residentBytes());
-            }
+            o.checkpoints().forEach(c -> c.writeTo(cps.addObject()));
         }
         dayNode.put("state_bytes_per_item", dayItemSlopeBytes);
         dayNode.put("state_bytes_per_user", dayUserSlopeBytes);

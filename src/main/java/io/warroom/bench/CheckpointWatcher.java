@@ -1,5 +1,7 @@
 package io.warroom.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,7 +25,17 @@ import java.util.stream.Stream;
  */
 final class CheckpointWatcher implements AutoCloseable {
     /** One completed checkpoint, as seen {@code seconds} after the watcher started. */
-    record Completed(int id, double seconds, long recordsRead, long bytes, long residentBytes) {}
+    record Completed(int id, double seconds, long recordsRead, long bytes, long residentBytes) {
+        void writeTo(ObjectNode json) {
+            json.put("id", id).put("seconds", seconds).put("records_read", recordsRead).put("bytes", bytes)
+                    .put("resident_bytes", residentBytes);
+        }
+
+        static Completed readFrom(JsonNode json) {
+            return new Completed(json.get("id").asInt(), json.get("seconds").asDouble(),
+                    json.get("records_read").asLong(), json.get("bytes").asLong(), json.get("resident_bytes").asLong());
+        }
+    }
 
     private final Path directory;
     private final LongSupplier recordsRead;

@@ -42,10 +42,7 @@ public final class DayReplay {
         out.put("records", r.speed().records());
         out.put("peak_resident_bytes", MachineInfo.peakResidentBytes());
         ArrayNode checkpoints = out.putArray("checkpoints");
-        for (CheckpointWatcher.Completed c : r.checkpoints()) {
-            checkpoints.addObject().put("id", c.id()).put("seconds", c.seconds()).put("records_read", c.recordsRead())
-                    .put("bytes", c.bytes()).put("resident_bytes", c.residentBytes());
-        }
+        r.checkpoints().forEach(c -> c.writeTo(checkpoints.addObject()));
         System.out.println(RESULT + out);
         System.out.flush();
         System.exit(0); // RocksDB's and Flink's non-daemon threads must not keep the measured JVM alive
@@ -81,8 +78,7 @@ public final class DayReplay {
         }
         List<CheckpointWatcher.Completed> taken = new ArrayList<>();
         for (JsonNode c : result.get("checkpoints")) {
-            taken.add(new CheckpointWatcher.Completed(c.get("id").asInt(), c.get("seconds").asDouble(),
-                    c.get("records_read").asLong(), c.get("bytes").asLong(), c.get("resident_bytes").asLong()));
+            taken.add(CheckpointWatcher.Completed.readFrom(c));
         }
         return new Outcome(Path.of(result.get("report").asText()), result.get("seconds").asDouble(),
                 result.get("records").asLong(), result.get("peak_resident_bytes").asLong(), taken);

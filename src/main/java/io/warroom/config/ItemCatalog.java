@@ -102,10 +102,16 @@ public final class ItemCatalog extends AbstractMap<String, ItemSettings> impleme
         if (form == null) {
             byte[] bytes = encode(items);
             form = new Compact(ContentDigest.sha256Hex(bytes), bytes);
-            hold(form.digest, this); // read back in this JVM, it is this instance
             written = form;
         }
-        return byReference ? new Compact(form.digest, null) : form;
+        if (byReference) {
+            // Read back in this JVM, it is this instance, which the job's builder holds: an equal one held before
+            // may be collected before the job reads its closures.
+            heldAs(form.digest, this);
+            return new Compact(form.digest, null);
+        }
+        hold(form.digest, this);
+        return form;
     }
 
     private static synchronized ItemCatalog held(String digest) {
@@ -113,9 +119,16 @@ public final class ItemCatalog extends AbstractMap<String, ItemSettings> impleme
         return held == null ? null : held.get();
     }
 
+    /** Holds {@code catalog} under its digest unless an equal one is held already. */
     private static synchronized void hold(String digest, ItemCatalog catalog) {
+        if (held(digest) == null) {
+            heldAs(digest, catalog);
+        }
+    }
+
+    private static synchronized void heldAs(String digest, ItemCatalog catalog) {
         HELD.values().removeIf(reference -> reference.get() == null);
-        HELD.putIfAbsent(digest, new WeakReference<>(catalog));
+        HELD.put(digest, new WeakReference<>(catalog));
     }
 
     /** The written form: the digest of the items and, unless written by reference, the items field by field. */
@@ -146,7 +159,8 @@ public final class ItemCatalog extends AbstractMap<String, ItemSettings> impleme
             }
             catalog = new ItemCatalog(Collections.unmodifiableMap(decode(bytes)));
             hold(digest, catalog);
-            return held(digest);
+            ItemCatalog first = held(digest); // another task may have decoded it at the same time
+            return first != null ? first : catalog;
         }
     }
 

@@ -1,12 +1,6 @@
 package io.warroom.functions;
 
-import io.warroom.config.CampaignDefinition;
-import io.warroom.config.CampaignTimeline;
-import io.warroom.config.CampaignVersion;
 import java.io.Serializable;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 
 /**
  * Which records may move an input's event time forward: its watermark, and the highest {@code ts} the dedup horizon
@@ -16,12 +10,13 @@ import java.util.List;
  * only does not move time.
  *
  * <ul>
- *   <li>In a replay: a record moves time if its {@code ts} lies in some campaign's window or retention,
- *       {@code start <= ts <= end + retention}. Records outside every campaign count nowhere, and the end of the
- *       input carries event time to its end anyway.</li>
- *   <li>Live: a record moves time unless its {@code ts} is more than {@link #LIVE_CLOCK_TOLERANCE_MILLIS} ahead of
- *       the job's clock: an event cannot have happened in the future. Campaigns can be pushed at any time, so their
- *       windows are not the test here.</li>
+ *   <li>In a replay, a record moves time unless its {@code ts} is after the last campaign's release
+ *       ({@code end + retention}): after it nothing can count any more, and the end of the input carries event time
+ *       there anyway.</li>
+ *   <li>Live, with event time following the wall clock, a record moves time unless its {@code ts} is more than
+ *       {@link #LIVE_CLOCK_TOLERANCE_MILLIS} ahead of the job's clock: an event cannot have happened in the future.
+ *       Campaigns can be pushed at any time, so their windows are not the test here.</li>
+ *   <li>Live without the wall clock (historical or sped-up events fed on purpose), every record moves time.</li>
  * </ul>
  */
 public final class EventTimeReach implements Serializable {
@@ -30,57 +25,32 @@ public final class EventTimeReach implements Serializable {
     /** Producers' clocks run a little ahead of the job's; minutes ahead is no clock skew. */
     public static final long LIVE_CLOCK_TOLERANCE_MILLIS = 5 * 60_000L;
 
-    /** Sorted, disjoint {@code [from, to]} spans where a replay's records move time; null live. */
-    private final long[][] spans;
+    private enum Bound { LAST_RELEASE, WALL_CLOCK, NONE }
 
-    private EventTimeReach(long[][] spans) {
-        this.spans = spans;
+    private final Bound bound;
+    private final long lastRelease;
+
+    private EventTimeReach(Bound bound, long lastRelease) {
+        this.bound = bound;
+        this.lastRelease = lastRelease;
     }
 
-    /** A replay's reach: the campaigns' windows and retention. */
-    public static EventTimeReach replay(CampaignTimeline campaigns, long retentionMillis) {
-        List<long[]> windows = new ArrayList<>();
-        for (List<CampaignVersion> versions : campaigns.versions().values()) {
-            for (CampaignVersion version : versions) {
-                CampaignDefinition c = version.definition();
-                windows.add(new long[] {c.start(), c.end() + retentionMillis});
-            }
-        }
-        windows.sort(Comparator.comparingLong(w -> w[0]));
-        List<long[]> merged = new ArrayList<>();
-        for (long[] w : windows) {
-            long[] last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-            if (last != null && w[0] <= last[1]) {
-                last[1] = Math.max(last[1], w[1]);
-            } else {
-                merged.add(w.clone());
-            }
-        }
-        return new EventTimeReach(merged.toArray(new long[0][]));
+    /** A replay's reach: up to the release of its last campaign. */
+    public static EventTimeReach replay(long lastRelease) {
+        return new EventTimeReach(Bound.LAST_RELEASE, lastRelease);
     }
 
-    /** A live job's reach: nothing ahead of its clock by more than the tolerance. */
-    public static EventTimeReach live() {
-        return new EventTimeReach(null);
+    /** A live job's reach: up to a little past its clock, or anywhere if event time does not follow the clock. */
+    public static EventTimeReach live(boolean eventTimeFollowsTheClock) {
+        return new EventTimeReach(eventTimeFollowsTheClock ? Bound.WALL_CLOCK : Bound.NONE, 0);
     }
 
     /** Whether a record with this {@code ts} may move its input's event time forward. */
     public boolean movesTime(long ts) {
-        if (spans == null) {
-            return ts <= System.currentTimeMillis() + LIVE_CLOCK_TOLERANCE_MILLIS;
-        }
-        int low = 0;
-        int high = spans.length - 1;
-        while (low <= high) {
-            int mid = (low + high) >>> 1;
-            if (ts < spans[mid][0]) {
-                high = mid - 1;
-            } else if (ts > spans[mid][1]) {
-                low = mid + 1;
-            } else {
-                return true;
-            }
-        }
-        return false;
+        return switch (bound) {
+            case LAST_RELEASE -> ts <= lastRelease;
+            case WALL_CLOCK -> ts <= System.currentTimeMillis() + LIVE_CLOCK_TOLERANCE_MILLIS;
+            case NONE -> true;
+        };
     }
 }

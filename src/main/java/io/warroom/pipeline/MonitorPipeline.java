@@ -128,7 +128,8 @@ public final class MonitorPipeline {
             ItemCatalog.writeByReference();
         }
         EventTimeReach reach = sources.bounded()
-                ? EventTimeReach.replay(campaigns, settings.retentionMillis()) : EventTimeReach.live();
+                ? EventTimeReach.replay(settings.releaseTime(campaigns.latestEnd()))
+                : EventTimeReach.live(settings.wallClockWatermark());
         WatermarkStrategy<InputRecord> watermarks =
                 sources.bounded() ? Watermarks.replay(settings, reach) : Watermarks.live(settings, reach);
         DataStream<TrafficSignal> traffic = null;

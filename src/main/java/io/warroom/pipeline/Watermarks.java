@@ -8,6 +8,7 @@ import org.apache.flink.api.common.eventtime.BoundedOutOfOrdernessWatermarks;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.eventtime.WatermarksWithIdleness;
 
 /** The watermark strategies of the monitor's inputs, built in one place. */
 public final class Watermarks {
@@ -17,9 +18,14 @@ public final class Watermarks {
      * Live input: bounded out-of-orderness, and quiet partitions marked idle so they do not hold back the rest.
      */
     public static WatermarkStrategy<InputRecord> live(MonitorSettings settings, EventTimeReach reach) {
-        return boundedOutOfOrderness(settings, reach)
-                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime())
-                .withIdleness(Duration.ofMillis(settings.idleTimeoutMillis()));
+        Duration bound = Duration.ofMillis(settings.outOfOrdernessMillis());
+        Duration idleTimeout = Duration.ofMillis(settings.idleTimeoutMillis());
+        // The reach outside the idleness: a partition with nothing but records that may not move time goes idle
+        // instead of holding back the job's event time.
+        return WatermarkStrategy.<InputRecord>forGenerator(context -> within(reach,
+                        new WatermarksWithIdleness<>(new BoundedOutOfOrdernessWatermarks<>(bound), idleTimeout,
+                                context.getInputActivityClock())))
+                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTime());
     }
 
     /**
@@ -48,31 +54,29 @@ public final class Watermarks {
      * ahead of the others only makes the order and stock buffers hold more events until the others catch up.
      */
     public static WatermarkStrategy<InputRecord> replay(MonitorSettings settings, EventTimeReach reach) {
-        return boundedOutOfOrderness(settings, reach)
+        Duration bound = Duration.ofMillis(settings.outOfOrdernessMillis());
+        return WatermarkStrategy.<InputRecord>forGenerator(
+                        context -> within(reach, new BoundedOutOfOrdernessWatermarks<>(bound)))
                 .withTimestampAssigner((record, previous) -> record.eventTime());
     }
 
     /**
-     * Flink's bounded out-of-orderness, fed only the records that may move event time ({@link EventTimeReach}):
-     * the others keep their timestamps but leave the watermark where it is.
+     * {@code generator} fed only the records that may move event time ({@link EventTimeReach}): the others keep
+     * their timestamps but leave the watermark where it is.
      */
-    private static WatermarkStrategy<InputRecord> boundedOutOfOrderness(MonitorSettings settings,
-            EventTimeReach reach) {
-        Duration bound = Duration.ofMillis(settings.outOfOrdernessMillis());
-        return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<>() {
-            private final WatermarkGenerator<InputRecord> bounded = new BoundedOutOfOrdernessWatermarks<>(bound);
-
+    static <T> WatermarkGenerator<T> within(EventTimeReach reach, WatermarkGenerator<T> generator) {
+        return new WatermarkGenerator<>() {
             @Override
-            public void onEvent(InputRecord record, long timestamp, WatermarkOutput output) {
+            public void onEvent(T record, long timestamp, WatermarkOutput output) {
                 if (reach.movesTime(timestamp)) {
-                    bounded.onEvent(record, timestamp, output);
+                    generator.onEvent(record, timestamp, output);
                 }
             }
 
             @Override
             public void onPeriodicEmit(WatermarkOutput output) {
-                bounded.onPeriodicEmit(output);
+                generator.onPeriodicEmit(output);
             }
-        });
+        };
     }
 }

@@ -11,9 +11,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.util.InstantiationUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ItemCatalogTest {
+
+    /** Any job built in this JVM before (MiniCluster tests) turned writing by reference on. */
+    @BeforeEach
+    @AfterEach
+    void writeInline() {
+        ItemCatalog.byReference(false);
+    }
 
     @Test
     void everySettingSurvivesTheCompactForm() throws Exception {

@@ -15,7 +15,6 @@ import io.warroom.model.RejectReason;
 import io.warroom.model.RejectedRecord;
 import io.warroom.model.TrafficSignal;
 import io.warroom.testkit.RecordedMetrics;
-import io.warroom.testkit.TestCampaigns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -40,21 +39,8 @@ class InputSplitterTest {
     /** The default max parallelism of the job: shard keys carry a salt that places them in key groups of it. */
     private static final int MAX_PARALLELISM = 128;
     private static final long TS = at("2026-11-11T10:05:00Z");
-    /** A replay of a campaign on 2026-11-11 (UTC), kept an hour after its end. */
-    private static final EventTimeReach REACH;
-
-    static {
-        try {
-            REACH = EventTimeReach.replay(TestCampaigns.timeline("""
-                    campaign_id: c1
-                    start: "2026-11-11T00:00:00Z"
-                    end: "2026-11-12T00:00:00Z"
-                    gmv_target: "1000.00"
-                    """), 3_600_000L);
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** A replay whose last campaign is released at 01:00 on 2026-11-12 (UTC). */
+    private static final EventTimeReach REACH = EventTimeReach.replay(at("2026-11-12T01:00:00Z"));
 
     private final RecordedMetrics metrics = new RecordedMetrics();
     private OneInputStreamOperatorTestHarness<InputRecord, TrafficSignal> harness;
@@ -114,7 +100,7 @@ class InputSplitterTest {
 
     /** A record that may not move event time (EventTimeReach) does not raise the highest ts either. */
     @Test
-    void aRecordOutsideEveryCampaignDoesNotRaiseTheHighestEventTime() throws Exception {
+    void aRecordAfterTheLastReleaseDoesNotRaiseTheHighestEventTime() throws Exception {
         push(new ClickEvent("e1", TS, "u1", "sku-1", "app"));
         push(new ClickEvent("poison", at("2286-11-20T17:46:39Z"), "u1", "sku-1", "app"));
         assertThat(lastSignal().behindMillis()).isZero();

@@ -106,8 +106,8 @@ public final class ReferenceMonitor {
     /**
      * The clicks or carts that count for a campaign, from docs/metrics.md: in its window; not too late, that is at
      * most the out-of-orderness bound plus the campaign's dedup horizon behind the highest ts of the records before
-     * them in their input (the list, in the order it was sent) that move event time (in some campaign's window or
-     * retention); the first of their event_id. Adds the too-late ones to {@code lateDropped}.
+     * them in their input (the list, in the order it was sent) that move event time (at most the last campaign's
+     * end plus the retention); the first of their event_id. Adds the too-late ones to {@code lateDropped}.
      */
     private static <E> List<E> counted(List<E> input, Function<E, String> eventId, ToLongFunction<E> eventTime,
             CampaignDefinition campaign, Collection<CampaignDefinition> all, Totals totals) {
@@ -117,7 +117,7 @@ public final class ReferenceMonitor {
         for (E e : input) {
             long ts = eventTime.applyAsLong(e);
             long behind = highest > ts ? highest - ts : 0;
-            if (all.stream().anyMatch(c -> c.start() <= ts && ts <= c.end() + RETENTION)) {
+            if (all.stream().anyMatch(c -> ts <= c.end() + RETENTION)) {
                 highest = Math.max(highest, ts);
             }
             if (!campaign.contains(ts)) {
