@@ -23,10 +23,10 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>It also tells each click and cart how far behind its input it is: the highest {@code ts} of the accepted records
  * read before it from this source task (in a replay, its file, which one task reads in order) that may move event
- * time ({@link EventTimeReach}), minus its own. That
- * depends only on the input's order, not on how the inputs interleave, so a campaign's dedup horizon drops the same
- * events in every run (docs/metrics.md, "Late and out-of-order events"). It starts afresh after a restore, where the
- * traffic shards' own event time guards what they have forgotten.
+ * time ({@link EventTimeReach}), minus its own. That depends only on the input's order, not on how the inputs
+ * interleave, so a campaign's dedup horizon drops the same events in every run (docs/metrics.md, "Late and
+ * out-of-order events"). It starts afresh after a restore, where the traffic shards' own event time guards what they
+ * have forgotten.
  */
 public final class InputSplitter extends ProcessFunction<InputRecord, TrafficSignal> {
     public static final OutputTag<RejectedRecord> REJECTED = new OutputTag<>("rejected-input") {};
