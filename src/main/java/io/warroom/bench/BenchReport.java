@@ -34,16 +34,18 @@ final class BenchReport {
          * one, if none was), in bytes.
          */
         long endStateBytes() {
-            List<CheckpointWatcher.Completed> c = outcome.checkpoints();
-            if (c.isEmpty()) {
-                return 0;
-            }
-            for (int i = c.size() - 1; i >= 0; i--) {
-                if (c.get(i).recordsRead() < END_OF_DAY * outcome.records()) {
-                    return c.get(Math.min(i + 1, c.size() - 1)).bytes();
+            List<CheckpointWatcher.Completed> taken = outcome.checkpoints();
+            for (CheckpointWatcher.Completed c : taken) {
+                if (c.recordsRead() >= END_OF_DAY * outcome.records()) {
+                    return c.bytes();
                 }
             }
-            return c.get(c.size() - 1).bytes();
+            return taken.isEmpty() ? 0 : taken.get(taken.size() - 1).bytes();
+        }
+
+        /** The largest checkpoint of the run. */
+        long largestBytes() {
+            return largestBytes(0, Double.POSITIVE_INFINITY);
         }
 
         /** The largest checkpoint taken while the records read were within {@code [from, to)} of the input. */
@@ -218,8 +220,7 @@ final class BenchReport {
                         .append(format(o.seconds(), 0)).append(" | ")
                         .append(format(o.peakResidentBytes() / (1024.0 * 1024), 0)).append(" | ")
                         .append(o.checkpoints().size()).append(" | ")
-                        .append(kib(o.checkpoints().stream().mapToLong(CheckpointWatcher.Completed::bytes).max()
-                                .orElse(0)))
+                        .append(kib(d.largestBytes()))
                         .append(" | ").append(kib(d.endStateBytes())).append(" |\n");
             }
             Day first = day.get(0);

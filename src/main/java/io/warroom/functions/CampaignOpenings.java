@@ -43,6 +43,12 @@ public record CampaignOpenings(List<CampaignDelta> campaigns, List<ItemSignal> i
         return new CampaignOpenings(campaigns, items);
     }
 
+    /** Whether any version of the timeline lists items: a test that builds none of the openings. */
+    public static boolean listsItems(CampaignTimeline timeline) {
+        return timeline.versions().values().stream()
+                .anyMatch(versions -> versions.stream().anyMatch(v -> !v.definition().items().isEmpty()));
+    }
+
     /** Everything a whole timeline opens, version by version: the job's start. */
     public static CampaignOpenings of(CampaignTimeline timeline) {
         List<CampaignDelta> campaigns = new ArrayList<>();

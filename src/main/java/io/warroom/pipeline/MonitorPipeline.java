@@ -182,8 +182,7 @@ public final class MonitorPipeline {
 
         DataStream<ItemSignal> itemSignals = routed.union(orderSignals, trafficSignals);
         CampaignTimeline timeline = campaigns; // the openings' recipe carries the campaigns, not this assembler
-        if (timeline.versions().values().stream().anyMatch(
-                versions -> versions.stream().anyMatch(v -> !v.definition().items().isEmpty()))) {
+        if (CampaignOpenings.listsItems(timeline)) {
             itemSignals = itemSignals.union(
                     fixedInput(env, () -> CampaignOpenings.of(timeline).items(), TypeInformation.of(ItemSignal.class),
                             "Campaign items", "campaign-items", !sources.bounded()));
