@@ -11,12 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -44,6 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EmbeddedKafkaTest {
+    private static final Pattern ANONYMOUS = Pattern.compile("Thread-\\d+");
     private static Set<Thread> threadsBeforeStart;
     private static EmbeddedKafka kafka;
 
@@ -153,23 +156,31 @@ class EmbeddedKafkaTest {
     }
 
     /**
-     * Live threads that were not there before, less the JVM-wide ones Kafka's Yammer metrics library starts once
-     * and never stops (one per JVM, not per broker).
+     * Live threads that were not there before and are the broker's, each with its stack, less the JVM-wide ones
+     * Kafka's Yammer metrics library starts once and never stops (one per JVM, not per broker). Kafka names every
+     * thread it starts; an anonymous {@code Thread-N} counts only while it runs Kafka code, because earlier test
+     * classes in the same JVM can still start such threads on their own (CI once saw one outlive this check).
      */
     private static List<String> threadsStartedSince(Set<Thread> before) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         List<String> left;
         do {
-            left = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.isAlive() && !before.contains(t))
-                    .map(Thread::getName)
-                    .filter(name -> !name.startsWith("metrics-meter-tick-thread"))
+            left = Thread.getAllStackTraces().entrySet().stream()
+                    .filter(e -> e.getKey().isAlive() && !before.contains(e.getKey()))
+                    .filter(e -> !e.getKey().getName().startsWith("metrics-meter-tick-thread"))
+                    .filter(e -> !ANONYMOUS.matcher(e.getKey().getName()).matches() || runsKafka(e.getValue()))
+                    .map(e -> e.getKey().getName() + " at " + Arrays.stream(e.getValue()).limit(8).toList())
                     .collect(Collectors.toCollection(ArrayList::new));
             if (!left.isEmpty()) {
                 Thread.sleep(100);
             }
         } while (!left.isEmpty() && System.nanoTime() < deadline);
         return left;
+    }
+
+    private static boolean runsKafka(StackTraceElement[] stack) {
+        return Arrays.stream(stack).map(StackTraceElement::getClassName)
+                .anyMatch(c -> c.startsWith("kafka.") || c.startsWith("org.apache.kafka."));
     }
 
     private static List<String> readAll(String topic, String isolation, int expected) {
