@@ -54,10 +54,10 @@ final class MonitorFlags {
                     + "restarts, and a multiple of the parallelism (default: ${DEFAULT-VALUE}).")
     int trafficShards;
 
-    @Option(names = "--state-backend", paramLabel = "hashmap|rocksdb", defaultValue = "hashmap",
+    @Option(names = "--state-backend", paramLabel = "hashmap|rocksdb|forst", defaultValue = "hashmap",
             converter = StateBackendConverter.class,
-            description = "Where the job keeps its state: hashmap (the heap) or rocksdb (local disk, for state larger "
-                    + "than memory; incremental checkpoints) (default: ${DEFAULT-VALUE}).")
+            description = "Where the job keeps its state: hashmap (the heap), rocksdb or forst (local disk, for state "
+                    + "larger than memory; incremental checkpoints) (default: ${DEFAULT-VALUE}).")
     StateBackendChoice stateBackend;
 
     @Option(names = "--top-items", paramLabel = "N", defaultValue = "20",

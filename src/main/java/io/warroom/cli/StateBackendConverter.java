@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import picocli.CommandLine;
 
-/** {@code hashmap} or {@code rocksdb}, as Flink names them; anything else is a one-line refusal. */
+/** {@code hashmap}, {@code rocksdb} or {@code forst}, as Flink names them; anything else is a one-line refusal. */
 final class StateBackendConverter implements CommandLine.ITypeConverter<StateBackendChoice> {
     @Override
     public StateBackendChoice convert(String value) {
@@ -13,6 +13,6 @@ final class StateBackendConverter implements CommandLine.ITypeConverter<StateBac
                 .filter(choice -> choice.flinkName().equals(value.toLowerCase(Locale.ROOT)))
                 .findFirst()
                 .orElseThrow(() -> new CommandLine.TypeConversionException(
-                        "'" + value + "' is not a state backend (hashmap or rocksdb)"));
+                        "'" + value + "' is not a state backend (hashmap, rocksdb or forst)"));
     }
 }

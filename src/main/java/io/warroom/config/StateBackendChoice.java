@@ -3,12 +3,14 @@ package io.warroom.config;
 import java.util.Locale;
 
 /**
- * Where the job keeps its keyed state: on the heap ({@code hashmap}, the fastest while it fits) or in RocksDB on
- * local disk ({@code rocksdb}, for state larger than memory, with incremental checkpoints).
+ * Where the job keeps its keyed state: on the heap ({@code hashmap}, the fastest while it fits) or on local disk, for
+ * state larger than memory, with incremental checkpoints: in RocksDB ({@code rocksdb}) or in ForSt ({@code forst},
+ * Flink 2's fork of RocksDB, used here through the same synchronous state API, not its disaggregated mode).
  */
 public enum StateBackendChoice {
     HASHMAP,
-    ROCKSDB;
+    ROCKSDB,
+    FORST;
 
     /** Flink's name for it, the value of {@code state.backend.type}. */
     public String flinkName() {
@@ -20,6 +22,6 @@ public enum StateBackendChoice {
      * sorted, the heap in a hash table. Flink promises no order, so only code that also works without one may use it.
      */
     public boolean iteratesMapsInKeyOrder() {
-        return this == ROCKSDB;
+        return this != HASHMAP;
     }
 }

@@ -332,9 +332,10 @@ public final class CampaignStatsFunction extends CampaignKeyedFunction<String, C
         List<ChannelStats> channelList = new ArrayList<>();
         for (Map.Entry<String, ChannelTotals> entry : channels.entries()) {
             ChannelTotals totals = entry.getValue();
-            long estimate = Sketches.estimate(channelUv.get(entry.getKey()));
-            if (estimate > totals.publishedUv) {
-                totals.publishedUv = estimate;
+            long published = Sketches.published(totals.publishedUv,
+                    Sketches.estimate(channelUv.get(entry.getKey())), closed);
+            if (published != totals.publishedUv) {
+                totals.publishedUv = published;
                 entry.setValue(totals);
             }
             channelList.add(new ChannelStats(entry.getKey(), totals.publishedUv, totals.pv));
@@ -349,8 +350,8 @@ public final class CampaignStatsFunction extends CampaignKeyedFunction<String, C
             pacing[k] = new PacingStatus(at, planned, gmvBefore(st, at), evaluated != null,
                     evaluated != null && evaluated.behind());
         }
-        st.publishedBuyers = Math.max(st.publishedBuyers, sum(st.shardBuyers));
-        st.publishedUv = Math.max(st.publishedUv, Sketches.estimate(uv.value()));
+        st.publishedBuyers = Sketches.published(st.publishedBuyers, sum(st.shardBuyers), closed);
+        st.publishedUv = Sketches.published(st.publishedUv, Sketches.estimate(uv.value()), closed);
         return new CampaignStats(campaignId, st.gmvCents, st.refundedCents, st.orders, st.units, st.publishedBuyers,
                 st.publishedUv, st.pv, st.carts, st.lateDropped, settings.publishedWatermark(now, campaign.start(), campaign.end()),
                 campaign.gmvTargetCents(), campaign.plannedCentsAt(now), minuteList.toArray(new MinuteStats[0]),

@@ -475,8 +475,8 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
     private ItemStats snapshot(ItemState st, String campaignId, String itemId, ReadOnlyContext ctx, boolean closed)
             throws Exception {
         CampaignDefinition campaign = timeline(ctx).get(campaignId);
-        st.publishedBuyers = Math.max(st.publishedBuyers, Sketches.estimate(buyers.value()));
-        st.publishedUv = Math.max(st.publishedUv, Sketches.estimate(uv.value()));
+        st.publishedBuyers = Sketches.published(st.publishedBuyers, Sketches.estimate(buyers.value()), closed);
+        st.publishedUv = Sketches.published(st.publishedUv, Sketches.estimate(uv.value()), closed);
         return new ItemStats(campaignId, itemId, st.gmvCents, st.refundedCents, st.orders, st.units,
                 st.publishedBuyers, st.publishedUv, st.pv, st.carts, st.stockKnown ? st.stock : null,
                 settings.publishedWatermark(eventTime(ctx), campaign.start(), campaign.end()), closed);

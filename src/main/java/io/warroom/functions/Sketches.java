@@ -53,6 +53,15 @@ public final class Sketches {
     }
 
     /**
+     * The distinct count to publish, given the one published before and the estimate now. Live values never go down
+     * (the composite estimate of a growing set can dip a little, docs/metrics.md); the closing value is the estimate
+     * of the final set itself, so it does not depend on when earlier values were taken, which is processing time.
+     */
+    public static long published(long publishedBefore, long estimateNow, boolean closing) {
+        return closing ? estimateNow : Math.max(publishedBefore, estimateNow);
+    }
+
+    /**
      * The audience shard of a user. Uses {@link #hash64}, a hash unrelated to the MurmurHash3 the sketches use, so a
      * shard's users still fill its sketch's buckets uniformly.
      */

@@ -117,7 +117,7 @@ public final class MonitorPipeline {
         // cluster's default; RocksDB, for state larger than memory, checkpoints incrementally.
         jobOptions.set(StateBackendOptions.STATE_BACKEND, settings.stateBackend().flinkName());
         jobOptions.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS,
-                settings.stateBackend() == StateBackendChoice.ROCKSDB);
+                settings.stateBackend() != StateBackendChoice.HASHMAP);
         // Operators keep the event time they acted on across restores (EventTimeFloor), which is sound only if every
         // subtask of an operator has the same watermark when it takes a checkpoint: aligned checkpoints promise that,
         // unaligned ones do not, whatever a cluster's configuration says.

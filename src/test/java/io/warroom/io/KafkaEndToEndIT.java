@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignLoader;
 import io.warroom.config.MonitorOptions;
+import io.warroom.config.StateBackendChoice;
 import io.warroom.io.LiveSale.Outgoing;
 import io.warroom.io.LiveSale.Phase;
 import io.warroom.io.LiveSale.Totals;
@@ -49,7 +50,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * KRaft broker, crashed once mid-sale and restored from its last checkpoint. A sale is sent in three parts: the
  * first until its totals show up in committed output, the second with a failure armed inside it, and a tail that
  * moves event time past the pacing checkpoint and the last stock changes. The tests then read the committed output
- * as a downstream consumer would.
+ * as a downstream consumer would. The sale's job keeps its state in ForSt, so the Kafka connector's offsets and
+ * transactions are restored from that backend too (RocksDB: {@link KafkaRestoreIT}; the heap: the other ITs).
  */
 class KafkaEndToEndIT {
     private static final int PARALLELISM = 2;
@@ -84,7 +86,8 @@ class KafkaEndToEndIT {
         long start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(60)).toEpochMilli();
         sale = LiveSale.generate(start, 20261111L);
         // The sale squeezes 40 minutes of event time into seconds: the tail moves event time, not the wall clock.
-        job = LiveKafka.startMonitor(flink, PARALLELISM, CHECKPOINT_INTERVAL, null, "e2e-live.yaml",
+        job = LiveKafka.startMonitor(flink, PARALLELISM, CHECKPOINT_INTERVAL, null, StateBackendChoice.FORST,
+                "e2e-live.yaml",
                 sale.campaignYaml(), kafka.bootstrapServers(), TOPICS, "warroom-e2e");
         output = new CommittedOutput(kafka.bootstrapServers(), TOPICS, PARTITIONS);
 

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * broker, killed with SIGKILL mid-sale just after a checkpoint's output was committed, then started again with
  * {@code --restore} pointing at that retained checkpoint. The restored job re-commits the checkpoint's transactions,
  * which the broker has already committed: that must not be reported as a fenced producer and likely data loss, and the
- * committed output must still be exact.
+ * committed output must still be exact. The job keeps its state in RocksDB with incremental checkpoints, so the
+ * restore reads a retained checkpoint whose files are shared with earlier ones.
  *
  * <p>The sale is the one of {@link KafkaEndToEndIT}: a first part until its totals are committed, a second part sent
  * slowly so that stats change in every checkpoint while the job is killed, and a tail that moves event time on.
@@ -225,6 +226,7 @@ class KafkaRestoreIT {
                 "--checkpoint-interval", CHECKPOINT_INTERVAL.toMillis() + "ms",
                 // The sale squeezes 40 minutes of event time into seconds: its events move event time, not the clock.
                 "--no-wall-clock-watermark",
+                "--state-backend", "rocksdb",
                 "--metrics-port", "0"));
         args.addAll(more);
         return args;

@@ -5,6 +5,7 @@ import io.warroom.config.CampaignCatalog;
 import io.warroom.config.CampaignLoader;
 import io.warroom.config.DeadLetterPolicy;
 import io.warroom.config.MonitorOptions;
+import io.warroom.config.StateBackendChoice;
 import io.warroom.serde.Json;
 import io.warroom.pipeline.MonitorPipeline;
 import io.warroom.testkit.FailingSources;
@@ -181,7 +182,16 @@ final class LiveKafka {
     static JobClient startMonitor(MiniCluster flink, int parallelism, Duration checkpointInterval,
             Duration idleTimeout, String campaignFile, String campaignYaml, String bootstrapServers,
             KafkaTopics topics, String groupId) throws Exception {
+        return startMonitor(flink, parallelism, checkpointInterval, idleTimeout, StateBackendChoice.HASHMAP,
+                campaignFile, campaignYaml, bootstrapServers, topics, groupId);
+    }
+
+    /** As the other {@code startMonitor}, which keeps state on the heap, with state in {@code backend}. */
+    static JobClient startMonitor(MiniCluster flink, int parallelism, Duration checkpointInterval,
+            Duration idleTimeout, StateBackendChoice backend, String campaignFile, String campaignYaml,
+            String bootstrapServers, KafkaTopics topics, String groupId) throws Exception {
         Configuration config = new Configuration();
+        config.set(MonitorOptions.STATE_BACKEND, backend);
         if (idleTimeout != null) {
             config.set(MonitorOptions.IDLE_TIMEOUT, idleTimeout);
         }

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Replays a generated sale (duplicates, disorder within the bound, cancellations, refunds, restocks, malformed
@@ -111,15 +113,17 @@ class ReplayPipelineIT {
     }
 
     /** RocksDB serializes every state access where the heap hands out objects: a change never written back shows. */
-    @Test
-    void rocksDbGivesTheSameReportAsTheHeap() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = StateBackendChoice.class, names = {"ROCKSDB", "FORST"})
+    void aBackendOnDiskGivesTheSameReportAsTheHeap(StateBackendChoice backend) throws Exception {
         Configuration onDisk = new Configuration();
-        onDisk.set(MonitorOptions.STATE_BACKEND, StateBackendChoice.ROCKSDB);
-        byte[] heap = Files.readAllBytes(replay(2, "heap"));
-        byte[] rocksDb = Files.readAllBytes(ReplayHarness.replay(CampaignTimeline.of(campaigns),
-                MonitorOptions.settings(onDisk), dir.resolve("input"), dir, "rocksdb", 2));
+        onDisk.set(MonitorOptions.STATE_BACKEND, backend);
+        byte[] heap = Files.readAllBytes(replay(2, "heap-beside-" + backend.flinkName()));
+        byte[] onDiskReport = Files.readAllBytes(ReplayHarness.replay(CampaignTimeline.of(campaigns),
+                MonitorOptions.settings(onDisk), dir.resolve("input"), dir, backend.flinkName(), 2));
 
-        assertThat(new String(rocksDb, StandardCharsets.UTF_8)).isEqualTo(new String(heap, StandardCharsets.UTF_8));
+        assertThat(new String(onDiskReport, StandardCharsets.UTF_8))
+                .isEqualTo(new String(heap, StandardCharsets.UTF_8));
     }
 
     @Test
