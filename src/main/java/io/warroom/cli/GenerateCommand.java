@@ -138,6 +138,11 @@ final class GenerateCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Pacing pacing;
 
+    @Option(names = "--iso-timestamps", paramLabel = "FRACTION", defaultValue = "0",
+            description = "Share of clicks, carts and orders whose ts is ISO-8601 with the sale's offset instead of "
+                    + "epoch milliseconds; inventory always uses ISO-8601 (default: ${DEFAULT-VALUE}).")
+    double isoTimestamps;
+
     @Option(names = "--duplicates", paramLabel = "FRACTION", defaultValue = "0.01",
             description = "Share of events re-sent as exact copies shortly after (default: ${DEFAULT-VALUE}).")
     double duplicates;
@@ -238,7 +243,7 @@ final class GenerateCommand implements Callable<Integer> {
                     : DirtSettings.of(duplicates, disorder.toMillis(), late, malformed);
             List<Incident> injected = incidents.stream().map(Incident::parse).toList();
             return new SaleSettings(seed, startTime, duration, peakRate, baseRate != null ? baseRate : peakRate / 10,
-                    decay, items, hitItems, hitShare, users, inventoryInterval, dirt, injected);
+                    decay, items, hitItems, hitShare, users, inventoryInterval, dirt, injected, isoTimestamps);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -10,6 +10,8 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.BooleanSerializer;
+import org.apache.flink.api.common.typeutils.base.ListSerializer;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -22,21 +24,32 @@ import org.apache.flink.types.StringValue;
  * copy with the same {@code ts} is too late to count anyway ({@link #forgetAt}), so forgetting it never lets an event
  * count twice.
  *
- * <p>One map entry per id, plus one in a second map ordered by when it is forgotten: a state backend on disk reads
- * and writes a few dozen bytes per event instead of a growing object, and on RocksDB, which keeps a map in key order,
- * forgetting reads only the entries it removes. On the heap it scans the shard's live ids, once a minute.
+ * <p>One map entry per id, plus a record of when it goes, laid out for the backend, so that forgetting touches only
+ * the ids it removes:
+ * <ul>
+ *   <li>On a backend that keeps a map in key order (RocksDB, ForSt): one entry per id in a second map whose keys
+ *       start with the time, so forgetting reads the due entries and stops, and each event writes a few dozen bytes
+ *       instead of a growing object.
+ *   <li>On the heap: one list of ids per time to forget them at, appended to in place; forgetting drops the due
+ *       lists. Scanning every live id once a minute, as the ordered layout would on a hash map, took a third of the
+ *       shards' time on a sale of a million users.
+ * </ul>
+ * The two layouts are different state, so a job keeps its backend for the life of its state.
  */
 final class SeenIds {
     private final MapState<String, Boolean> seen;
+    /** Key-ordered backends: an entry per id, by time. */
     private final MapState<Expiry, Boolean> expiring;
-    private final boolean keyOrdered;
+    /** The heap: the ids to forget at each time. */
+    private final MapState<Long, List<String>> expiringByTime;
 
     SeenIds(RuntimeContext context, boolean keyOrdered) {
         this.seen = context.getMapState(new MapStateDescriptor<>("seen-ids", StringSerializer.INSTANCE,
                 BooleanSerializer.INSTANCE));
-        this.expiring = context.getMapState(new MapStateDescriptor<>("seen-ids-expiring", ExpirySerializer.INSTANCE,
-                BooleanSerializer.INSTANCE));
-        this.keyOrdered = keyOrdered;
+        this.expiring = keyOrdered ? context.getMapState(new MapStateDescriptor<>("seen-ids-expiring",
+                ExpirySerializer.INSTANCE, BooleanSerializer.INSTANCE)) : null;
+        this.expiringByTime = keyOrdered ? null : context.getMapState(new MapStateDescriptor<>(
+                "seen-ids-by-time", LongSerializer.INSTANCE, new ListSerializer<>(StringSerializer.INSTANCE)));
     }
 
     /** One id of one campaign and stream: clicks and carts are deduplicated apart, and each campaign on its own. */
@@ -59,24 +72,48 @@ final class SeenIds {
             return false;
         }
         seen.put(key, Boolean.TRUE);
-        expiring.put(new Expiry(forgetAt, key), Boolean.TRUE);
+        if (expiring != null) {
+            expiring.put(new Expiry(forgetAt, key), Boolean.TRUE);
+        } else {
+            List<String> ids = expiringByTime.get(forgetAt);
+            if (ids == null) {
+                ids = new ArrayList<>();
+            }
+            ids.add(key);
+            // The same list again: the heap keeps it by reference, so this costs a lookup, not a copy.
+            expiringByTime.put(forgetAt, ids);
+        }
         return true;
     }
 
     /** Forgets every id whose time has come by {@code eventTime}. */
     void forgetUpTo(long eventTime) throws Exception {
-        List<Expiry> due = new ArrayList<>();
-        for (Expiry expiry : expiring.keys()) {
-            if (expiry.forgetAt() <= eventTime) {
+        if (expiring != null) {
+            List<Expiry> due = new ArrayList<>();
+            for (Expiry expiry : expiring.keys()) {
+                if (expiry.forgetAt() > eventTime) {
+                    break;
+                }
                 due.add(expiry);
-            } else if (keyOrdered) {
-                break;
+            }
+            // Removed by key, not through the iterator: the heap backend drops a key's map once it is empty only then.
+            for (Expiry expiry : due) {
+                seen.remove(expiry.key());
+                expiring.remove(expiry);
+            }
+            return;
+        }
+        List<Long> due = new ArrayList<>();
+        for (Long forgetAt : expiringByTime.keys()) {
+            if (forgetAt <= eventTime) {
+                due.add(forgetAt);
             }
         }
-        // Removed by key, not through the iterator: the heap backend drops a key's map once it is empty only then.
-        for (Expiry expiry : due) {
-            seen.remove(expiry.key());
-            expiring.remove(expiry);
+        for (Long forgetAt : due) {
+            for (String key : expiringByTime.get(forgetAt)) {
+                seen.remove(key);
+            }
+            expiringByTime.remove(forgetAt);
         }
     }
 

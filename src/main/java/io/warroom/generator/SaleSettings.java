@@ -17,6 +17,8 @@ import java.util.List;
  * @param users size of the user population
  * @param inventoryInterval how often the warehouse reports the stock of each watched item
  * @param incidents what goes wrong during the sale, if anything
+ * @param isoTimestampShare share of click, cart and order records whose {@code ts} is ISO-8601 with the sale's offset
+ *     rather than epoch milliseconds (inventory records always use ISO-8601), as feeds of mixed producers have it
  */
 public record SaleSettings(
         long seed,
@@ -31,9 +33,18 @@ public record SaleSettings(
         int users,
         Duration inventoryInterval,
         DirtSettings dirt,
-        List<Incident> incidents) {
+        List<Incident> incidents,
+        double isoTimestampShare) {
 
     public static final OffsetDateTime DEFAULT_START = OffsetDateTime.parse("2026-11-11T00:00:00+08:00");
+
+    /** A sale whose clicks, carts and orders carry epoch-millisecond timestamps. */
+    public SaleSettings(long seed, OffsetDateTime start, Duration duration, double peakRate, double baseRate,
+            Duration decay, int items, int hitItems, double hitShare, int users, Duration inventoryInterval,
+            DirtSettings dirt, List<Incident> incidents) {
+        this(seed, start, duration, peakRate, baseRate, decay, items, hitItems, hitShare, users, inventoryInterval,
+                dirt, incidents, 0);
+    }
 
     /** A sale without incidents. */
     public SaleSettings(long seed, OffsetDateTime start, Duration duration, double peakRate, double baseRate,
@@ -62,6 +73,9 @@ public record SaleSettings(
         }
         if (users < 1) {
             throw new IllegalArgumentException("need at least one user");
+        }
+        if (!(isoTimestampShare >= 0 && isoTimestampShare <= 1)) {
+            throw new IllegalArgumentException("ISO timestamp share must be in [0, 1]");
         }
         if (inventoryInterval.toMillis() <= 0) {
             throw new IllegalArgumentException("inventory interval must be positive");
@@ -94,6 +108,11 @@ public record SaleSettings(
 
     public SaleSettings withDirt(DirtSettings newDirt) {
         return new SaleSettings(seed, start, duration, peakRate, baseRate, decay, items, hitItems, hitShare, users,
-                inventoryInterval, newDirt, incidents);
+                inventoryInterval, newDirt, incidents, isoTimestampShare);
+    }
+
+    public SaleSettings withIsoTimestampShare(double share) {
+        return new SaleSettings(seed, start, duration, peakRate, baseRate, decay, items, hitItems, hitShare, users,
+                inventoryInterval, dirt, incidents, share);
     }
 }

@@ -68,7 +68,7 @@ final class SaleSimulator {
         this.audience = audience;
         this.warehouse = new Warehouse(catalog.size(), stock);
         this.random = random;
-        this.json = new EventJson(settings.start().getOffset());
+        this.json = new EventJson(settings.start().getOffset(), settings.isoTimestampShare(), settings.seed());
         this.incidents = settings.incidents().stream()
                 .map(i -> i instanceof Incident.BrokenCheckout b && b.itemId().equals(Incident.BUSIEST_ITEM)
                         ? new Incident.BrokenCheckout(catalog.id(catalog.popularRegular(0)), b.from(), b.length()) : i)

@@ -6,11 +6,13 @@ import io.warroom.model.InputRecord;
 import io.warroom.model.StreamKind;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The same seed gives the same bytes; dirt changes how the sale is delivered, never the sale itself. */
 class TrafficGeneratorDeterminismTest {
     private static final DirtSettings DIRT = DirtSettings.of(0.02, 3_000, 0.005, 0.005);
+    private static final Pattern ISO_TS = Pattern.compile("\"ts\":\"\\d{4}-\\d\\d-\\d\\dT[^\"]*\\+08:00\"");
 
     @TempDir
     Path dir;
@@ -57,6 +60,24 @@ class TrafficGeneratorDeterminismTest {
     }
 
     @Test
+    void isoTimestampsChangeTheFormOfTsNotTheSale() throws Exception {
+        GeneratedSale millis = GeneratedSale.generate(GeneratedSale.tiny(5, DIRT), dir.resolve("millis"), false);
+        GeneratedSale mixed = GeneratedSale.generate(GeneratedSale.tiny(5, DIRT).withIsoTimestampShare(0.5),
+                dir.resolve("mixed"), false);
+
+        for (StreamKind stream : List.of(StreamKind.CLICK, StreamKind.CART, StreamKind.ORDER)) {
+            // Malformed records are broken copies of valid ones, so they keep the form of their original's ts.
+            assertThat(valid(mixed.parsed(stream))).as(stream.name()).usingRecursiveComparison()
+                    .isEqualTo(valid(millis.parsed(stream)));
+            assertThat(mixed.parsed(stream)).as(stream.name()).hasSameSizeAs(millis.parsed(stream));
+            long iso = mixed.lines(stream).stream().filter(TrafficGeneratorDeterminismTest::hasIsoTs).count();
+            assertThat((double) iso / mixed.lines(stream).size()).as("share of ISO-8601 %s timestamps", stream)
+                    .isBetween(0.4, 0.6);
+            assertThat(millis.lines(stream)).noneMatch(TrafficGeneratorDeterminismTest::hasIsoTs);
+        }
+    }
+
+    @Test
     void dirtChangesDeliveryNotTheSale() throws Exception {
         GeneratedSale clean = GeneratedSale.generate(GeneratedSale.tiny(5, DirtSettings.CLEAN), dir.resolve("clean"),
                 false);
@@ -89,5 +110,13 @@ class TrafficGeneratorDeterminismTest {
         Set<ByteBuffer> set = new HashSet<>();
         lines.forEach(l -> set.add(ByteBuffer.wrap(l)));
         return set;
+    }
+
+    private static boolean hasIsoTs(byte[] line) {
+        return ISO_TS.matcher(new String(line, StandardCharsets.UTF_8)).find();
+    }
+
+    private static List<InputRecord> valid(List<InputRecord> records) {
+        return records.stream().filter(r -> r.rejected() == null).toList();
     }
 }
