@@ -111,8 +111,11 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
             st = start(campaign, signal.itemId(), ctx);
         }
         switch (signal.kind()) {
-            case TRAFFIC -> addTraffic(signal.traffic(), st, campaign, ctx);
+            case TRAFFIC -> addTraffic(signal.traffic(), st, campaign, signal.itemId(), ctx);
             case PAID -> {
+                if (st.orders == 0 && !hasTarget(campaign, signal.itemId())) {
+                    startEvaluatingBoundaries(campaign, ctx);
+                }
                 st.orders++;
                 if (signal.ts() < EarlyWarnings.conversionBaselineStart(campaign)) {
                     st.ordersBeforeLag++;
@@ -120,7 +123,7 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
                 st.units += signal.quantity();
                 st.gmvCents += signal.amountCents();
                 Sketches.add(buyers, signal.userId(), settings.itemSketchLgK());
-                ItemMinute minute = minuteOf(signal.ts(), st, campaign, ctx);
+                ItemMinute minute = minuteOf(signal.ts(), st, campaign, signal.itemId(), ctx);
                 if (minute != null) {
                     minute.orders++;
                     minute.units += signal.quantity();
@@ -226,12 +229,12 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
         }
     }
 
-    private void addTraffic(ItemTraffic traffic, ItemState st, CampaignDefinition campaign, ReadOnlyContext ctx)
-            throws Exception {
+    private void addTraffic(ItemTraffic traffic, ItemState st, CampaignDefinition campaign, String itemId,
+            ReadOnlyContext ctx) throws Exception {
         st.pv += traffic.pv();
         st.carts += traffic.carts();
         for (int i = 0; i < traffic.minuteStarts().length; i++) {
-            ItemMinute minute = minuteOf(traffic.minuteStarts()[i], st, campaign, ctx);
+            ItemMinute minute = minuteOf(traffic.minuteStarts()[i], st, campaign, itemId, ctx);
             if (minute != null) {
                 minute.pv += traffic.minutePv()[i];
                 recentMinutes.put(traffic.minuteStarts()[i], minute);
@@ -241,11 +244,12 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
     }
 
     /**
-     * The counts of the minute holding {@code ts}, with its boundary scheduled for evaluation; null when the
-     * minute is older than the kept ones (a late event: it only counts in the totals).
+     * The counts of the minute holding {@code ts}, with its boundary scheduled for evaluation where the item
+     * {@link #evaluatesBoundaries}; null when the minute is older than the kept ones (a late event: it only counts in
+     * the totals).
      */
-    private ItemMinute minuteOf(long ts, ItemState st, CampaignDefinition campaign, ReadOnlyContext ctx)
-            throws Exception {
+    private ItemMinute minuteOf(long ts, ItemState st, CampaignDefinition campaign, String itemId,
+            ReadOnlyContext ctx) throws Exception {
         long minuteStart = MinuteStats.minuteOf(ts);
         if (minuteStart < st.recentFrom) {
             return null;
@@ -253,13 +257,58 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
         ItemMinute minute = recentMinutes.get(minuteStart);
         if (minute == null) {
             minute = new ItemMinute();
-            // A late event's boundary has passed: it was evaluated (or had nothing to evaluate) and stays so.
-            if (minuteStart + MINUTE <= campaign.end()
-                    && minuteStart + MINUTE - 1 > eventTime(ctx)) {
+            if (!evaluatesBoundaries(st, campaign, itemId)) {
+                // No boundary evaluation drops its old minutes, so drop those no future window can reach.
+                forgetMinutesBefore(MinuteStats.minuteOf(Math.max(eventTime(ctx), campaign.start()))
+                        - campaign.alerts().itemWindowMinutes() * MINUTE, st);
+            } else if (minuteStart + MINUTE <= campaign.end() && minuteStart + MINUTE - 1 > eventTime(ctx)) {
+                // A late event's boundary has passed: it was evaluated (or had nothing to evaluate) and stays so.
                 ctx.timerService().registerEventTimeTimer(minuteStart + MINUTE - 1);
             }
         }
         return minute;
+    }
+
+    /**
+     * Whether a minute boundary of this item can raise, resolve or judge anything. STOCK_ETA needs units sold in its
+     * window and CONVERSION_DROP paid orders in its baseline, so an item that has never been paid for has nothing to
+     * evaluate (its alerts of those kinds can only have started after a paid order); pacing checkpoints need an item
+     * target. Most of a long-tail catalog is never paid for during a sale, and a boundary timer per item and minute
+     * of traffic was most of the item operator's work.
+     */
+    private static boolean evaluatesBoundaries(ItemState st, CampaignDefinition campaign, String itemId) {
+        return st.orders > 0 || hasTarget(campaign, itemId);
+    }
+
+    /**
+     * An item's first paid order: from now on its boundaries are evaluated, as if they had been all along (the
+     * evaluations skipped had nothing to say). Schedules the next boundary and those of the kept minutes ahead of
+     * event time.
+     */
+    private void startEvaluatingBoundaries(CampaignDefinition campaign, ReadOnlyContext ctx) throws Exception {
+        long watermark = eventTime(ctx);
+        long next = MinuteStats.minuteOf(Math.max(campaign.start(), watermark)) + MINUTE;
+        if (next <= campaign.end()) {
+            ctx.timerService().registerEventTimeTimer(next - 1);
+        }
+        for (long minuteStart : recentMinutes.keys()) {
+            if (minuteStart + MINUTE <= campaign.end() && minuteStart + MINUTE - 1 > watermark) {
+                ctx.timerService().registerEventTimeTimer(minuteStart + MINUTE - 1);
+            }
+        }
+    }
+
+    /** Drops the kept minutes before {@code from}, and keeps none before it from now on. */
+    private void forgetMinutesBefore(long from, ItemState st) throws Exception {
+        if (from <= st.recentFrom) {
+            return;
+        }
+        st.recentFrom = from;
+        for (Iterator<Long> it = recentMinutes.keys().iterator(); it.hasNext(); ) {
+            if (it.next() < from) {
+                it.remove();
+            }
+        }
     }
 
     /**
