@@ -42,11 +42,7 @@ public final class Json {
             .maxDocumentLength(4L * 1024 * 1024)
             .build();
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(CONSTRAINTS)
-                    .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                    .disable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS)
-                    .build())
+    private static final ObjectMapper MAPPER = JsonMapper.builder(untrustedJson())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -85,7 +81,21 @@ public final class Json {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
+    /**
+     * Event records: the mapper's limits and features; duplicate keys are found by
+     * {@link DuplicateKeyCheckingParser}, which does without Jackson's hash set per object.
+     */
+    private static final JsonFactory EVENTS = untrustedJson();
+
     private Json() {}
+
+    private static JsonFactory untrustedJson() {
+        return JsonFactory.builder()
+                .streamReadConstraints(CONSTRAINTS)
+                .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .disable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS)
+                .build();
+    }
 
     private static LoaderOptions campaignFileLoader() {
         LoaderOptions options = new LoaderOptions();
@@ -104,13 +114,14 @@ public final class Json {
     }
 
     /**
-     * A streaming parser over one untrusted JSON document, configured exactly as the parser {@link #readTree} uses:
-     * the same limits, duplicate keys rejected, no non-numeric numbers or leading zeros. Two things stay with the
+     * A streaming parser over one untrusted JSON document with the limits and features of {@link #readTree}: the same
+     * limits, duplicate keys rejected (as long as it is advanced by {@code nextToken} and {@code nextFieldName} only,
+     * see {@link DuplicateKeyCheckingParser}), no non-numeric numbers or leading zeros. Two things stay with the
      * caller, who must close the parser: checking that nothing follows the value ({@code nextToken()} returns null),
      * and treating a {@link NumberFormatException} from a decimal accessor as an oversized number, as readTree does.
      */
     public static JsonParser parser(byte[] bytes) throws IOException {
-        return MAPPER.createParser(bytes);
+        return new DuplicateKeyCheckingParser(EVENTS.createParser(bytes));
     }
 
     /**
