@@ -22,7 +22,10 @@ public final class WarroomCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (ThroughputJvm.wanted(args)) {
+            System.exit(ThroughputJvm.run(args));
+        }
         int exitCode = new CommandLine(new WarroomCli()).execute(args);
         // In application mode main() runs inside the JobManager: returning hands the submitted job to Flink, while
         // System.exit would take the JobManager, and the job, down with it. A failure still exits loudly.

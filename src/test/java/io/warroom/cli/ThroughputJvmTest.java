@@ -1,0 +1,42 @@
+package io.warroom.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ThroughputJvmTest {
+    @Test
+    void aReplayGoesToAChildUnlessHelpIsAsked() {
+        // This JVM (surefire's) names no collector and carries no agent.
+        assertThat(ThroughputJvm.wanted(new String[] {"replay", "--campaign", "c.yaml"})).isTrue();
+        assertThat(ThroughputJvm.wanted(new String[] {"replay", "--help"})).isFalse();
+        assertThat(ThroughputJvm.wanted(new String[] {"replay", "-V"})).isFalse();
+        assertThat(ThroughputJvm.wanted(new String[] {"run", "--campaign", "c.yaml"})).isFalse();
+        assertThat(ThroughputJvm.wanted(new String[] {"generate", "replay"})).isFalse();
+        assertThat(ThroughputJvm.wanted(new String[0])).isFalse();
+    }
+
+    @Test
+    void theChildRunsTheSameCommandWithThisJvmsOptionsAndTheParallelCollector() {
+        List<String> command = ThroughputJvm.childCommand(new String[] {"replay", "--input", "in dir"});
+
+        List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
+        assertThat(command.subList(1, 1 + jvmOptions.size())).isEqualTo(jvmOptions);
+        assertThat(command).contains("-XX:+UseParallelGC", "-D" + ThroughputJvm.CHILD_PROPERTY + "=true",
+                System.getProperty("java.class.path"));
+        assertThat(command.subList(command.size() - 4, command.size()))
+                .containsExactly(WarroomCli.class.getName(), "replay", "--input", "in dir");
+    }
+
+    @Test
+    void theChildDoesNotForkAgain() {
+        System.setProperty(ThroughputJvm.CHILD_PROPERTY, "true");
+        try {
+            assertThat(ThroughputJvm.wanted(new String[] {"replay", "--campaign", "c.yaml"})).isFalse();
+        } finally {
+            System.clearProperty(ThroughputJvm.CHILD_PROPERTY);
+        }
+    }
+}
