@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code warroom replay} started as ops start it hands the replay to a child JVM, whose result and exit it passes on. */
+/**
+ * {@code warroom replay} started as ops start it hands the replay to a child JVM, whose result and exit it passes
+ * on.
+ */
 class ThroughputJvmIT {
     @TempDir
     Path dir;
