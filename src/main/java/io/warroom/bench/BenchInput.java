@@ -23,9 +23,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A folder of replay input made by the project's own generator ({@code warroom generate}'s defaults: a 30-minute
- * Double 11 midnight spike with its dirt), its campaign file, and its record count. The folder is written once and
- * reused by later runs with the same size and seed: a marker file, written last, says it is complete.
+ * A folder of replay input made by the project's own generator (the realistic shape of {@link #realisticSaleOf} for
+ * the throughput sections, the generator's defaults where a section varies them), its campaign file, and its record
+ * count. The folder is written once and reused by later runs with the same size and seed: a marker file, written
+ * last, says it is complete.
  */
 public record BenchInput(Path folder, Path campaignFile, long records, SaleSettings settings, List<String> hitItems) {
     static final String CAMPAIGN_ID = "bench-sale";
@@ -38,10 +39,27 @@ public record BenchInput(Path folder, Path campaignFile, long records, SaleSetti
      * and malformed records on top of clicks), measured on the default sale; sizes the sale to the asked count.
      */
     private static final double RECORDS_PER_EXPECTED_CLICK = 1.2276;
+    static final int REALISTIC_ITEMS = 100_000;
+    static final int REALISTIC_USERS = 1_000_000;
+    static final double REALISTIC_ISO_SHARE = 0.5;
 
     /** The sale of about {@code events} records: the generator's defaults with the click rate scaled. */
     static SaleSettings saleOf(long events, long seed) {
         return scaledTo(SaleSettings.defaults(seed), events);
+    }
+
+    /**
+     * The bench's main input (issue 14): about {@code events} records of a sale that looks like a real one rather
+     * than like the generator's friendly defaults. A midnight spike decaying over 20 minutes to a tenth, held for
+     * 2 hours (a day's curve, compressed), over {@code items} items (Zipf-popular, with the defaults' flash-sale
+     * hits) and {@code users} users, half the clicks, carts and orders stamped in ISO-8601, the other half in epoch
+     * milliseconds (click lines of about 115 bytes), with the defaults' dirt.
+     */
+    static SaleSettings realisticSaleOf(long events, long seed, int items, int users) {
+        SaleSettings d = SaleSettings.defaults(seed);
+        return scaledTo(new SaleSettings(seed, d.start(), Duration.ofHours(2), d.peakRate(), d.baseRate(),
+                Duration.ofMinutes(20), items, d.hitItems(), d.hitShare(), users, d.inventoryInterval(), d.dirt()),
+                events).withIsoTimestampShare(REALISTIC_ISO_SHARE);
     }
 
     /**

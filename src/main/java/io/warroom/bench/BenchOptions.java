@@ -16,6 +16,7 @@ import java.util.Set;
  * @param profile whether to record a JFR profile of the replay at parallelism 2
  * @param warmUp whether to replay a small input first, so the first measured run does not pay for JIT warm-up
  * @param repeat how many times each throughput run is made; the fastest counts
+ * @param peers the folder of the yardsticks ({@code run.sh} and its sources)
  */
 public record BenchOptions(
         long events,
@@ -30,6 +31,7 @@ public record BenchOptions(
         boolean profile,
         boolean warmUp,
         int repeat,
+        Path peers,
         String commandLine) {
 
     public boolean runs(BenchSection section) {

@@ -61,6 +61,9 @@ final class BenchReport {
         }
     }
 
+    /** One run of the scale series: a whole-process replay of an input of the main one's size. */
+    record Scale(int items, int users, long records, Yardsticks.Run run) {}
+
     static final double END_OF_DAY = 0.9;
 
     /** A goal of issue 6 and how the run fared. */
@@ -73,6 +76,7 @@ final class BenchReport {
     final List<Latency> latency = new ArrayList<>();
     final List<Memory> memory = new ArrayList<>();
     final List<Day> day = new ArrayList<>();
+    final List<Scale> scale = new ArrayList<>();
     final List<Goal> goals = new ArrayList<>();
     final Map<String, String> notMeasured = new LinkedHashMap<>();
     final List<String> notes = new ArrayList<>();
@@ -93,6 +97,7 @@ final class BenchReport {
     int checkpointsTaken;
     long largestCheckpointBytes;
     JfrProfile.Summary profile;
+    Yardsticks.Result yardsticks;
 
     Throughput find(String section, String run) {
         for (Throughput t : throughput) {
@@ -153,6 +158,32 @@ final class BenchReport {
         if (checkpointsTaken > 0) {
             md.append("\nCheckpoints: ").append(checkpointsTaken).append(" completed during the checkpointed run, "
                     + "the largest ").append(kib(largestCheckpointBytes)).append(" KiB.\n");
+        }
+
+        if (yardsticks != null) {
+            md.append("\n## Against the yardsticks (../shared/peers)\n\nEach a whole process, JVM start to exit, "
+                    + "one run, -Xmx" + Yardsticks.HEAP + ", on the same files; the replay as ops start it ("
+                    + "`java -Xmx" + Yardsticks.HEAP + " -jar warroom.jar replay`, parallelism 2).\n\n");
+            md.append("| run | seconds | peak resident (MiB) | replay's speed against it |\n|---|---|---|---|\n");
+            Yardsticks.Result y = yardsticks;
+            for (Yardsticks.Run r : List.of(y.replay(), y.plainLoop(), y.tunedLoop(), y.flinkSql())) {
+                md.append("| ").append(r.name()).append(" | ").append(format(r.seconds(), 1)).append(" | ")
+                        .append(r.peakResidentKb() < 0 ? "" : String.format(Locale.ROOT, "%,d",
+                                r.peakResidentKb() >> 10))
+                        .append(" | ").append(r == y.replay() ? "" : format(y.ratio(r), 2) + "x").append(" |\n");
+            }
+        }
+
+        if (!scale.isEmpty()) {
+            md.append("\n## Scale series\n\nWhole-process replays (as above) of inputs of the same shape and record "
+                    + "count, with the items or the users scaled.\n\n");
+            md.append("| items | users | records | seconds | records/s | peak resident (MiB) |\n");
+            md.append("|---|---|---|---|---|---|\n");
+            for (Scale s : scale) {
+                md.append(String.format(Locale.ROOT, "| %,d | %,d | %,d | %.1f | %,.0f | %,d |%n", s.items(),
+                        s.users(), s.records(), s.run().seconds(), s.records() / s.run().seconds(),
+                        s.run().peakResidentKb() >> 10));
+            }
         }
 
         md.append("\n## Live latency\n\n");
@@ -281,6 +312,28 @@ final class BenchReport {
         m.put("load average at the end", loadAtEnd);
         ObjectNode in = root.putObject("input");
         input.forEach(in::put);
+        ArrayNode scaleRuns = root.putArray("scale");
+        for (Scale s : scale) {
+            ObjectNode run = scaleRuns.addObject();
+            run.put("items", s.items());
+            run.put("users", s.users());
+            run.put("records", s.records());
+            run.put("seconds", s.run().seconds());
+            run.put("peak_resident_kb", s.run().peakResidentKb());
+        }
+        if (yardsticks != null) {
+            ArrayNode runs = root.putArray("yardsticks");
+            Yardsticks.Result y = yardsticks;
+            for (Yardsticks.Run r : List.of(y.replay(), y.plainLoop(), y.tunedLoop(), y.flinkSql())) {
+                ObjectNode run = runs.addObject();
+                run.put("run", r.name());
+                run.put("seconds", r.seconds());
+                run.put("peak_resident_kb", r.peakResidentKb());
+                if (r != y.replay()) {
+                    run.put("replay_speed_against_it", y.ratio(r));
+                }
+            }
+        }
         ArrayNode goalArray = root.putArray("goals");
         for (Goal g : goals) {
             goalArray.addObject().put("goal", g.goal()).put("target", g.target()).put("measured", g.measured())

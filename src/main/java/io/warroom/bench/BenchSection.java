@@ -13,6 +13,8 @@ public enum BenchSection {
     LATENCY,
     MEMORY,
     CHECKPOINTS,
+    YARDSTICKS,
+    SCALE,
     DAY;
 
     public String key() {
@@ -35,7 +37,8 @@ public enum BenchSection {
             }
             if (found == null) {
                 throw new IllegalArgumentException("unknown section '" + part.trim()
-                        + "' (sections: replay, floor, sql, skew, latency, memory, checkpoints, day)");
+                        + "' (sections: replay, floor, sql, skew, latency, memory, checkpoints, yardsticks, scale, "
+                        + "day)");
             }
             sections.add(found);
         }

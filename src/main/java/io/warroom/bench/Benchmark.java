@@ -5,6 +5,7 @@ import io.warroom.generator.DirtSettings;
 import io.warroom.generator.SaleSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,8 @@ public final class Benchmark {
     static final double[] LATENCY_SHARES = {0.25, 0.50, 0.80};
     static final int[] MEMORY_ITEMS = {500, 2_000, 8_000};
     static final int[] MEMORY_USERS = {10_000, 50_000, 250_000};
+    static final int[] SCALE_ITEMS = {2_000, 100_000, 1_000_000};
+    static final int[] SCALE_USERS = {50_000, 1_000_000, 10_000_000};
     static final int DAY_ITEMS = 100_000;
     static final int DAY_USERS = 1_000_000;
     /** The day section's catalog and audience are this many times larger in its second and third runs. */
@@ -56,7 +59,8 @@ public final class Benchmark {
 
         boolean needsInput = options.runs(BenchSection.REPLAY) || options.runs(BenchSection.FLOOR)
                 || options.runs(BenchSection.SQL) || options.runs(BenchSection.SKEW)
-                || options.runs(BenchSection.CHECKPOINTS);
+                || options.runs(BenchSection.CHECKPOINTS) || options.runs(BenchSection.YARDSTICKS)
+                || options.runs(BenchSection.SCALE);
         if (needsInput) {
             prepareInput();
             if (options.warmUp()) {
@@ -68,6 +72,8 @@ public final class Benchmark {
         section(BenchSection.SQL, "sql", this::sqlPeer);
         section(BenchSection.SKEW, "skew", this::skew);
         section(BenchSection.CHECKPOINTS, "checkpoints", this::checkpoints);
+        section(BenchSection.YARDSTICKS, "yardsticks", this::yardsticks);
+        section(BenchSection.SCALE, "scale", this::scale);
         section(BenchSection.DAY, "day", this::day);
         if (options.runs(BenchSection.LATENCY) || options.runs(BenchSection.MEMORY)) {
             live();
@@ -95,17 +101,20 @@ public final class Benchmark {
     }
 
     private void prepareInput() throws IOException {
-        Path folder = options.workDir().resolve("input-" + options.events() + "-seed" + options.seed());
-        input = BenchInput.prepare(folder, BenchInput.saleOf(options.events(), options.seed()), log);
+        // A new name for the realistic shape: folders of the earlier default shape are not reused for it.
+        Path folder = options.workDir().resolve("realistic-" + options.events() + "-seed" + options.seed());
+        input = BenchInput.prepare(folder, BenchInput.realisticSaleOf(options.events(), options.seed(),
+                BenchInput.REALISTIC_ITEMS, BenchInput.REALISTIC_USERS), log);
         SaleSettings s = input.settings();
         report.input.put("records", String.format(Locale.ROOT, "%,d", input.records()));
         report.input.put("folder", input.folder().toString());
-        report.input.put("generator", String.format(Locale.ROOT, "warroom generate defaults, seed %d: %s of sale, "
-                        + "peak %.0f clicks/s decaying to %.0f, %,d items (%d flash-sale hits with %.0f%% of "
-                        + "clicks), %,d users, dirt: %.1f%% duplicates, %d s disorder, %.1f%% late, %.1f%% malformed",
-                s.seed(), s.duration(), s.peakRate(), s.baseRate(), s.items(), s.hitItems(), s.hitShare() * 100,
-                s.users(), s.dirt().duplicates() * 100, s.dirt().disorderMillis() / 1000, s.dirt().late() * 100,
-                s.dirt().malformed() * 100));
+        report.input.put("generator", String.format(Locale.ROOT, "warroom generate, seed %d: %s of sale, "
+                        + "peak %.0f clicks/s decaying over %s to %.0f, %,d items (%d flash-sale hits with %.0f%% of "
+                        + "clicks), %,d users, %.0f%% of timestamps ISO-8601, dirt: %.1f%% duplicates, %d s disorder, "
+                        + "%.1f%% late, %.1f%% malformed",
+                s.seed(), s.duration(), s.peakRate(), s.decay(), s.baseRate(), s.items(), s.hitItems(),
+                s.hitShare() * 100, s.users(), s.isoTimestampShare() * 100, s.dirt().duplicates() * 100,
+                s.dirt().disorderMillis() / 1000, s.dirt().late() * 100, s.dirt().malformed() * 100));
     }
 
     /** The floor, timed; its numbers are the reference for every check. */
@@ -139,7 +148,8 @@ public final class Benchmark {
     private void warmUp() throws Exception {
         long events = Math.max(100_000, Math.min(200_000, options.events() / 20));
         BenchInput small = BenchInput.prepare(options.workDir().resolve("warm-up-" + events),
-                BenchInput.saleOf(events, options.seed() + 1), log);
+                BenchInput.realisticSaleOf(events, options.seed() + 1, BenchInput.REALISTIC_ITEMS,
+                        BenchInput.REALISTIC_USERS), log);
         log.println("Warm-up: floor and replay of a small input...");
         log.flush();
         for (int i = 0; i < 3; i++) {
@@ -179,6 +189,48 @@ public final class Benchmark {
         report.throughput.add(new BenchReport.Throughput("sql", "Flink SQL peer", PARALLELISM, best,
                 "DataStream of parsed rows to SQL; mini-batch 1 s / 5000, split distinct"));
         report.checks.add("Flink SQL peer (campaign and item totals, exact COUNT DISTINCT) = floor, exactly: ok");
+    }
+
+    /** The replay as a whole process against ../shared/peers on the same files, one run each. */
+    private void yardsticks() throws Exception {
+        if (!Files.isRegularFile(options.peers().resolve("run.sh"))) {
+            report.notMeasured.put("yardsticks", "no run.sh in " + options.peers().toAbsolutePath() + " (--peers)");
+            return;
+        }
+        report.yardsticks = Yardsticks.run(options.peers(), input, BenchInput.CAMPAIGN_ID,
+                options.workDir().resolve("runs").resolve("yardsticks"), log);
+        report.checks.add("whole-process replay = the plain loop of ../shared/peers, item by item (pv, carts, "
+                + "orders, units, gmv exactly; uv and buyers within the sketch bound): ok");
+    }
+
+    /**
+     * The scale series: whole-process replays of inputs of the main input's record count with the items and the
+     * users scaled apart ({@link #SCALE_ITEMS}, {@link #SCALE_USERS}), each checked against its floor.
+     */
+    private void scale() throws Exception {
+        List<int[]> shapes = new ArrayList<>();
+        for (int items : SCALE_ITEMS) {
+            shapes.add(new int[] {items, BenchInput.REALISTIC_USERS});
+        }
+        for (int users : SCALE_USERS) {
+            if (users != BenchInput.REALISTIC_USERS) {
+                shapes.add(new int[] {BenchInput.REALISTIC_ITEMS, users});
+            }
+        }
+        for (int[] shape : shapes) {
+            BenchInput in = shape[0] == BenchInput.REALISTIC_ITEMS && shape[1] == BenchInput.REALISTIC_USERS ? input
+                    : BenchInput.prepare(options.workDir().resolve("realistic-" + options.events() + "-items"
+                            + shape[0] + "-users" + shape[1] + "-seed" + options.seed()),
+                            BenchInput.realisticSaleOf(options.events(), options.seed(), shape[0], shape[1]), log);
+            ContractTotals exact = in == input ? floorTotals
+                    : new FloorMonitor(in.campaigns()).run(in.files().files()).totals();
+            Path dir = options.workDir().resolve("runs").resolve("scale-items" + shape[0] + "-users" + shape[1]);
+            Yardsticks.Run run = Yardsticks.replay(in, dir, log);
+            failOn("the scale run of " + shape[0] + " items and " + shape[1] + " users",
+                    TotalsCheck.reportAgainstExact(exact, ReportTotals.read(dir.resolve("report.json"))));
+            report.scale.add(new BenchReport.Scale(shape[0], shape[1], in.records(), run));
+        }
+        report.checks.add("every scale run = its floor (exact; uv and buyers within the sketch bounds): ok");
     }
 
     private void skew() throws Exception {

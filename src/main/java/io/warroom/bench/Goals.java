@@ -35,12 +35,49 @@ final class Goals {
             }
         }
         ratio(report, "Hit item with 50% of traffic against uniform items", 0.85, hot, uniform);
+        yardsticks(report);
+        scale(report);
         latency(report);
         memory(report);
         day(report);
         ratio(report, "Exactly-once checkpoints every 10 s against none (at most 5% cost)", 0.95,
                 report.find("checkpoints", "exactly-once every 10 s"),
                 report.find("checkpoints", "no checkpoints"));
+    }
+
+    /** Issue 14's goals: the replay as a whole process against ../shared/peers, on the same files. */
+    private static void yardsticks(BenchReport report) {
+        Yardsticks.Result y = report.yardsticks;
+        String[] goals = {"Replay, whole process, against the plain single-thread loop",
+            "Replay, whole process, against the tuned single-thread loop (stretch)",
+            "Replay, whole process, against the Flink SQL peer"};
+        double[] targets = {1.0, 1.0, 3.0};
+        for (int i = 0; i < goals.length; i++) {
+            String target = String.format(Locale.ROOT, ">= %.2fx", targets[i]);
+            if (y == null) {
+                report.goals.add(new BenchReport.Goal(goals[i], target, "", NOT_MEASURED));
+                continue;
+            }
+            Yardsticks.Run against = i == 0 ? y.plainLoop() : i == 1 ? y.tunedLoop() : y.flinkSql();
+            double ratio = y.ratio(against);
+            report.goals.add(new BenchReport.Goal(goals[i], target, String.format(Locale.ROOT,
+                    "%.2fx (%.1f s against %.1f s)", ratio, y.replay().seconds(), against.seconds()),
+                    ratio >= targets[i] ? MET : MISSED));
+        }
+    }
+
+    /** The scale series: slowest against fastest run, at most 1.25. */
+    private static void scale(BenchReport report) {
+        String goal = "Scale series (items 2K / 100K / 1M, users 50K / 1M / 10M): slowest against fastest";
+        if (report.scale.size() < 2) {
+            report.goals.add(new BenchReport.Goal(goal, "<= 1.25", "", NOT_MEASURED));
+            return;
+        }
+        double slowest = report.scale.stream().mapToDouble(s -> s.run().seconds()).max().orElseThrow();
+        double fastest = report.scale.stream().mapToDouble(s -> s.run().seconds()).min().orElseThrow();
+        double spread = slowest / fastest;
+        report.goals.add(new BenchReport.Goal(goal, "<= 1.25", String.format(Locale.ROOT, "%.2f (%.1f s against "
+                + "%.1f s)", spread, slowest, fastest), spread <= 1.25 ? MET : MISSED));
     }
 
     private static BenchReport.Throughput lastReplay(BenchReport report) {

@@ -12,7 +12,7 @@ final class ReportTotals {
     private ReportTotals() {}
 
     static ContractTotals read(Path report) throws IOException {
-        JsonNode root = Json.readTree(Files.readAllBytes(report));
+        JsonNode root = Json.readReport(report);
         ContractTotals totals = new ContractTotals();
         for (JsonNode c : root.path("campaigns")) {
             ContractTotals.Campaign campaign = totals.campaign(c.path("campaign_id").asText());

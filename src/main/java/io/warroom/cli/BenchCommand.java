@@ -29,7 +29,7 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--events", paramLabel = "N", defaultValue = "3000000",
+    @Option(names = "--events", paramLabel = "N", defaultValue = "5000000",
             description = "Records in the generated input, about (default: ${DEFAULT-VALUE}).")
     long events;
 
@@ -38,7 +38,7 @@ final class BenchCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--only", paramLabel = "SECTIONS",
-            defaultValue = "replay,floor,sql,skew,latency,memory,checkpoints",
+            defaultValue = "replay,floor,sql,skew,latency,memory,checkpoints,yardsticks",
             description = "Sections to run, comma-separated (default: ${DEFAULT-VALUE}).")
     String only;
 
@@ -82,6 +82,11 @@ final class BenchCommand implements Callable<Integer> {
                     + "machine (default: ${DEFAULT-VALUE}).")
     int repeat;
 
+    @Option(names = "--peers", paramLabel = "DIR", defaultValue = "../shared/peers",
+            description = "The yardsticks: a folder with run.sh, which runs a plain and a tuned single-thread loop and "
+                    + "a Flink SQL peer over an input folder (default: ${DEFAULT-VALUE}).")
+    Path peers;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -106,7 +111,7 @@ final class BenchCommand implements Callable<Integer> {
         String commandLine = "java -jar target/warroom.jar "
                 + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         BenchOptions options = new BenchOptions(events, seed, sections, out, workDir, latencyLength, latencyBacklog,
-                memoryEvents, dayEvents, profile, warmUp, repeat, commandLine.trim());
+                memoryEvents, dayEvents, profile, warmUp, repeat, peers, commandLine.trim());
         try {
             String table = new Benchmark(options, err).run();
             stdout.println(table);

@@ -18,8 +18,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.yaml.snakeyaml.LoaderOptions;
 
 /**
@@ -82,6 +85,17 @@ public final class Json {
             .build();
 
     /**
+     * Reports, of this project or of the bench's yardsticks: the mapper's limits except the document's length, since
+     * a report lists every item of a catalog.
+     */
+    private static final ObjectMapper REPORTS = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(CONSTRAINTS.rebuild().maxDocumentLength(MAX_CAMPAIGN_FILE).build())
+                    .build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .build();
+
+    /**
      * Event records: the mapper's limits and features; duplicate keys are found by
      * {@link DuplicateKeyCheckingParser}, which does without Jackson's hash set per object.
      */
@@ -110,6 +124,13 @@ public final class Json {
         } catch (NumberFormatException e) {
             // Jackson reports an exponent beyond int range this way; to callers it is an oversized number.
             throw new StreamConstraintsException("number out of range");
+        }
+    }
+
+    /** Parses a report file (a replay report, a yardstick's output) of up to 1 GiB. */
+    public static JsonNode readReport(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return REPORTS.readTree(in);
         }
     }
 
