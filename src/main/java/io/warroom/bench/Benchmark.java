@@ -222,6 +222,10 @@ public final class Benchmark {
                     : BenchInput.prepare(options.workDir().resolve("realistic-" + options.events() + "-items"
                             + shape[0] + "-users" + shape[1] + "-seed" + options.seed()),
                             BenchInput.realisticSaleOf(options.events(), options.seed(), shape[0], shape[1]), log);
+            if (in != input) {
+                log.printf("scale: the floor of %,d items and %,d users...%n", shape[0], shape[1]);
+                log.flush();
+            }
             ContractTotals exact = in == input ? floorTotals
                     : new FloorMonitor(in.campaigns()).run(in.files().files()).totals();
             Path dir = options.workDir().resolve("runs").resolve("scale-items" + shape[0] + "-users" + shape[1]);

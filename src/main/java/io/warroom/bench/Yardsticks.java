@@ -62,6 +62,7 @@ final class Yardsticks {
 
     /** {@code warroom replay} of {@code input} as a whole process; its report goes to {@code outDir/report.json}. */
     static Run replay(BenchInput input, Path outDir, PrintWriter log) throws IOException, InterruptedException {
+        Files.createDirectories(outDir);
         Path report = outDir.resolve("report.json");
         Files.deleteIfExists(report);
         List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-v", "-o",
