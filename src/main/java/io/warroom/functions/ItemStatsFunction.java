@@ -61,8 +61,9 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
     public static final OutputTag<ConversionWindow> CONVERSION = new OutputTag<>("item-conversion") {};
 
     /** Within one timestamp: the configured stock first, then snapshots, then reservations, then releases. */
-    private static final Comparator<ItemSignal> STOCK_ORDER = Comparator.comparing(ItemSignal::kind)
-            .thenComparing(ItemSignal::id, Comparator.nullsFirst(Comparator.naturalOrder()));
+    private static final Comparator<ItemSignal> STOCK_ORDER =
+            Comparator.comparingInt((ItemSignal signal) -> signal.kind().stockRank())
+                    .thenComparing(ItemSignal::id, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     private static final long MINUTE = MinuteStats.MINUTE_MILLIS;
 

@@ -35,6 +35,21 @@ public record ItemSignal(
         public boolean touchesStock() {
             return this == INIT || this == INVENTORY || this == RESERVE || this == RELEASE;
         }
+
+        /**
+         * The order of stock changes that share a timestamp (docs/metrics.md): the configured stock first, then
+         * snapshots, then reservations, then releases. Written out rather than taken from the declaration order, so
+         * that reordering the constants cannot change a stock level.
+         */
+        public int stockRank() {
+            return switch (this) {
+                case INIT -> 0;
+                case INVENTORY -> 1;
+                case RESERVE -> 2;
+                case RELEASE -> 3;
+                case TRAFFIC, PAID, REFUND -> throw new IllegalStateException(this + " does not change stock");
+            };
+        }
     }
 
     public ItemSignal(Kind kind, String campaignId, String itemId, long ts, String id, String userId, long quantity,
