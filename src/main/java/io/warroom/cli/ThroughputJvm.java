@@ -14,7 +14,8 @@ import java.util.Set;
  * and exit code through, and stops it if it is stopped itself.
  *
  * <p>Nothing is forked when the user chose a collector ({@code -XX:+Use...GC}) or instruments this JVM (an agent, a
- * flight recording: they would watch an idle parent), to ask for help or the version, or inside the child.
+ * flight recording: they would watch an idle parent), to ask for help or the version, inside the child, or where
+ * Flink runs the command for a cluster ({@code flink run}), whose job must not become a local one.
  */
 final class ThroughputJvm {
     /** Set in the child, so that it runs the replay itself. */
@@ -35,7 +36,8 @@ final class ThroughputJvm {
             }
         }
         return jvmOptions().stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC")
-                || o.startsWith("-agent") || o.startsWith("-javaagent") || o.startsWith("-XX:StartFlightRecording"));
+                || o.startsWith("-agent") || o.startsWith("-javaagent") || o.startsWith("-XX:StartFlightRecording"))
+                && !FlinkDeployment.onCluster();
     }
 
     /** Runs {@code args} in the child and returns its exit code. */
