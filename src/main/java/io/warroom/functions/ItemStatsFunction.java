@@ -114,7 +114,7 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
         switch (signal.kind()) {
             case TRAFFIC -> addTraffic(signal.traffic(), st, campaign, signal.itemId(), ctx);
             case PAID -> {
-                if (st.orders == 0 && !hasTarget(campaign, signal.itemId())) {
+                if (st.orders == 0) {
                     startEvaluatingBoundaries(campaign, ctx);
                 }
                 st.orders++;
@@ -256,18 +256,23 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
             return null;
         }
         ItemMinute minute = recentMinutes.get(minuteStart);
-        if (minute == null) {
-            minute = new ItemMinute();
-            if (!evaluatesBoundaries(st, campaign, itemId)) {
-                // No boundary evaluation drops its old minutes, so drop those no future window can reach.
-                forgetMinutesBefore(MinuteStats.minuteOf(Math.max(eventTime(ctx), campaign.start()))
-                        - campaign.alerts().itemWindowMinutes() * MINUTE, st);
-            } else if (minuteStart + MINUTE <= campaign.end() && minuteStart + MINUTE - 1 > eventTime(ctx)) {
-                // A late event's boundary has passed: it was evaluated (or had nothing to evaluate) and stays so.
-                ctx.timerService().registerEventTimeTimer(minuteStart + MINUTE - 1);
+        boolean evaluates = evaluatesBoundaries(st, campaign, itemId);
+        if (minute == null && !evaluates) {
+            // No boundary evaluation drops its old minutes, so drop those no future window can reach.
+            forgetMinutesBefore(MinuteStats.minuteOf(Math.max(eventTime(ctx), campaign.start()))
+                    - campaign.alerts().itemWindowMinutes() * MINUTE, st);
+            if (minuteStart < st.recentFrom) {
+                return null;
             }
         }
-        return minute;
+        // An item evaluated for its target alone (a pushed update may have given it one since its minute began)
+        // asks for its boundary on every event; the timer service keeps one timer per time.
+        if (evaluates && (minute == null || st.orders == 0)
+                && minuteStart + MINUTE <= campaign.end() && minuteStart + MINUTE - 1 > eventTime(ctx)) {
+            // A late event's boundary has passed: it was evaluated (or had nothing to evaluate) and stays so.
+            ctx.timerService().registerEventTimeTimer(minuteStart + MINUTE - 1);
+        }
+        return minute != null ? minute : new ItemMinute();
     }
 
     /**
@@ -284,11 +289,14 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
     /**
      * An item's first paid order: from now on its boundaries are evaluated, as if they had been all along (the
      * evaluations skipped had nothing to say). Schedules the next boundary and those of the kept minutes ahead of
-     * event time.
+     * event time. A late first order thus reaches the windows of the boundaries after it, as docs/alerts.md has it
+     * (every item at every boundary), even when the item had no other event to schedule them.
      */
     private void startEvaluatingBoundaries(CampaignDefinition campaign, ReadOnlyContext ctx) throws Exception {
         long watermark = eventTime(ctx);
-        long next = MinuteStats.minuteOf(Math.max(campaign.start(), watermark)) + MINUTE;
+        // The first boundary E not yet evaluated, E - 1 > watermark: at E - 1 == watermark, E has been evaluated
+        // (for the items that had a timer there) before this order arrived, and must not count it.
+        long next = MinuteStats.minuteOf(Math.max(campaign.start(), watermark) + 1) + MINUTE;
         if (next <= campaign.end()) {
             ctx.timerService().registerEventTimeTimer(next - 1);
         }

@@ -450,6 +450,35 @@ class ItemStatsFunctionTest {
         assertThat(alerts()).containsExactly(fired);
     }
 
+    /**
+     * An item never sold before has no boundaries scheduled; its first sale, late, still counts in the window of
+     * every boundary evaluated after it arrives (docs/alerts.md: every item at every boundary).
+     */
+    @Test
+    void aLateFirstSaleCountsInTheWindowsOfTheBoundariesAfterIt() throws Exception {
+        push(init(PHONE, 480));
+        harness.processWatermark(START + minutes(20) + seconds(30));
+
+        push(paid("o1", PHONE, START + minutes(19) + seconds(10), "u1", 400, 400 * 999));
+        harness.processWatermark(START + minutes(21) - 1);
+
+        assertThat(alerts()).filteredOn(alert -> alert.type() == AlertType.STOCK_ETA)
+                .extracting(AlertEvent::firedAt).containsExactly(START + minutes(21));
+    }
+
+    /** At a watermark of E - 1 boundary E has been evaluated: an order arriving then counts from E + 1 minute. */
+    @Test
+    void aFirstSaleArrivingAtABoundaryCountsFromTheNextOne() throws Exception {
+        push(init(PHONE, 480));
+        harness.processWatermark(START + minutes(21) - 1);
+
+        push(paid("o1", PHONE, START + minutes(20) + seconds(10), "u1", 400, 400 * 999));
+        harness.processWatermark(START + minutes(22) - 1);
+
+        assertThat(alerts()).filteredOn(alert -> alert.type() == AlertType.STOCK_ETA)
+                .extracting(AlertEvent::firedAt).containsExactly(START + minutes(22));
+    }
+
     // --- CONVERSION_DROP counts at minute boundaries (judged by ConversionJudgeFunction)
 
     /**
