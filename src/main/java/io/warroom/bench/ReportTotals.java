@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.warroom.serde.Json;
 import io.warroom.serde.Money;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Reads the compared numbers back from a replay report (README, "Report format"). */
