@@ -166,7 +166,7 @@ final class BenchReport {
                     + "`java -Xmx" + Yardsticks.HEAP + " -jar warroom.jar replay`, parallelism 2).\n\n");
             md.append("| run | seconds | peak resident (MiB) | replay's speed against it |\n|---|---|---|---|\n");
             Yardsticks.Result y = yardsticks;
-            for (Yardsticks.Run r : List.of(y.replay(), y.plainLoop(), y.tunedLoop(), y.flinkSql())) {
+            for (Yardsticks.Run r : y.runs()) {
                 md.append("| ").append(r.name()).append(" | ").append(format(r.seconds(), 1)).append(" | ")
                         .append(r.peakResidentKb() < 0 ? "" : String.format(Locale.ROOT, "%,d",
                                 r.peakResidentKb() >> 10))
@@ -324,7 +324,7 @@ final class BenchReport {
         if (yardsticks != null) {
             ArrayNode runs = root.putArray("yardsticks");
             Yardsticks.Result y = yardsticks;
-            for (Yardsticks.Run r : List.of(y.replay(), y.plainLoop(), y.tunedLoop(), y.flinkSql())) {
+            for (Yardsticks.Run r : y.runs()) {
                 ObjectNode run = runs.addObject();
                 run.put("run", r.name());
                 run.put("seconds", r.seconds());

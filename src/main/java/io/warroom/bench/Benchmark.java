@@ -218,16 +218,16 @@ public final class Benchmark {
             }
         }
         for (int[] shape : shapes) {
-            BenchInput in = shape[0] == BenchInput.REALISTIC_ITEMS && shape[1] == BenchInput.REALISTIC_USERS ? input
-                    : BenchInput.prepare(options.workDir().resolve("realistic-" + options.events() + "-items"
-                            + shape[0] + "-users" + shape[1] + "-seed" + options.seed()),
-                            BenchInput.realisticSaleOf(options.events(), options.seed(), shape[0], shape[1]), log);
-            if (in != input) {
+            BenchInput in = input;
+            ContractTotals exact = floorTotals;
+            if (shape[0] != BenchInput.REALISTIC_ITEMS || shape[1] != BenchInput.REALISTIC_USERS) {
+                in = BenchInput.prepare(options.workDir().resolve("realistic-" + options.events() + "-items"
+                                + shape[0] + "-users" + shape[1] + "-seed" + options.seed()),
+                        BenchInput.realisticSaleOf(options.events(), options.seed(), shape[0], shape[1]), log);
                 log.printf("scale: the floor of %,d items and %,d users...%n", shape[0], shape[1]);
                 log.flush();
+                exact = new FloorMonitor(in.campaigns()).run(in.files().files()).totals();
             }
-            ContractTotals exact = in == input ? floorTotals
-                    : new FloorMonitor(in.campaigns()).run(in.files().files()).totals();
             Path dir = options.workDir().resolve("runs").resolve("scale-items" + shape[0] + "-users" + shape[1]);
             Yardsticks.Run run = Yardsticks.replay(in, dir, log);
             failOn("the scale run of " + shape[0] + " items and " + shape[1] + " users",

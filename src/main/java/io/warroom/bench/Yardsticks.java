@@ -40,6 +40,11 @@ final class Yardsticks {
         double ratio(Run other) {
             return other.seconds() / replay.seconds();
         }
+
+        /** The replay first, then the yardsticks. */
+        List<Run> runs() {
+            return List.of(replay, plainLoop, tunedLoop, flinkSql);
+        }
     }
 
     private Yardsticks() {}

@@ -45,7 +45,7 @@ public final class Json {
             .maxDocumentLength(4L * 1024 * 1024)
             .build();
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder(untrustedJson())
+    private static final ObjectMapper MAPPER = JsonMapper.builder(untrustedJson(CONSTRAINTS))
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
@@ -76,8 +76,12 @@ public final class Json {
      */
     private static final long MAX_CAMPAIGN_FILE = 1L << 30;
 
+    /** {@link #CONSTRAINTS} for documents of up to {@link #MAX_CAMPAIGN_FILE}: campaign files and reports. */
+    private static final StreamReadConstraints LARGE_DOCUMENTS =
+            CONSTRAINTS.rebuild().maxDocumentLength(MAX_CAMPAIGN_FILE).build();
+
     private static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
-                    .streamReadConstraints(CONSTRAINTS.rebuild().maxDocumentLength(MAX_CAMPAIGN_FILE).build())
+                    .streamReadConstraints(LARGE_DOCUMENTS)
                     .loaderOptions(campaignFileLoader())
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -88,9 +92,7 @@ public final class Json {
      * Reports, of this project or of the bench's yardsticks: the mapper's limits except the document's length, since
      * a report lists every item of a catalog.
      */
-    private static final ObjectMapper REPORTS = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(CONSTRAINTS.rebuild().maxDocumentLength(MAX_CAMPAIGN_FILE).build())
-                    .build())
+    private static final ObjectMapper REPORTS = JsonMapper.builder(untrustedJson(LARGE_DOCUMENTS))
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
@@ -99,13 +101,13 @@ public final class Json {
      * Event records: the mapper's limits and features; duplicate keys are found by
      * {@link DuplicateKeyCheckingParser}, which does without Jackson's hash set per object.
      */
-    private static final JsonFactory EVENTS = untrustedJson();
+    private static final JsonFactory EVENTS = untrustedJson(CONSTRAINTS);
 
     private Json() {}
 
-    private static JsonFactory untrustedJson() {
+    private static JsonFactory untrustedJson(StreamReadConstraints constraints) {
         return JsonFactory.builder()
-                .streamReadConstraints(CONSTRAINTS)
+                .streamReadConstraints(constraints)
                 .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 .disable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS)
                 .build();
