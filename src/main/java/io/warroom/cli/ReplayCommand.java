@@ -107,6 +107,10 @@ final class ReplayCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return 2;
         }
+        if (metricsPort == null && !spec.commandLine().getParseResult().hasMatchedOption("--stats-interval")) {
+            // Nobody watches item stats go by: the report holds each item's closing stats.
+            config.set(MonitorOptions.ITEM_STATS_WHILE_RUNNING, false);
+        }
         MonitorSettings settings = MonitorOptions.settings(config);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setRuntimeMode(RuntimeExecutionMode.STREAMING);

@@ -29,6 +29,14 @@ public final class MonitorOptions {
             .defaultValue(Duration.ofSeconds(1))
             .withDescription("Processing-time interval at which changed item stats are emitted.");
 
+    public static final ConfigOption<Boolean> ITEM_STATS_WHILE_RUNNING = ConfigOptions
+            .key("warroom.stats.items-while-running")
+            .booleanType()
+            .defaultValue(true)
+            .withDescription("Whether changed item stats are emitted every stats interval while their campaign runs, "
+                    + "or only once, when it closes. A replay that serves no metrics writes only the closing stats "
+                    + "into its report, and turns this off.");
+
     public static final ConfigOption<Duration> CAMPAIGN_STATS_INTERVAL = ConfigOptions
             .key("warroom.stats.campaign-interval")
             .durationType()
@@ -107,6 +115,7 @@ public final class MonitorOptions {
                 config.get(IDLE_TIMEOUT).toMillis(),
                 config.get(WALL_CLOCK_WATERMARK),
                 config.get(STATS_INTERVAL).toMillis(),
+                config.get(ITEM_STATS_WHILE_RUNNING),
                 config.get(CAMPAIGN_STATS_INTERVAL).toMillis(),
                 config.get(FLUSH_INTERVAL).toMillis(),
                 config.get(RETENTION).toMillis(),

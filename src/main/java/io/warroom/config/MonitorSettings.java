@@ -9,6 +9,7 @@ public record MonitorSettings(
         long idleTimeoutMillis,
         boolean wallClockWatermark,
         long statsIntervalMillis,
+        boolean itemStatsWhileRunning,
         long campaignStatsIntervalMillis,
         long flushIntervalMillis,
         long retentionMillis,

@@ -51,7 +51,8 @@ import org.apache.flink.util.OutputTag;
  *       for items with a gmv target.
  * </ul>
  *
- * Changed stats are emitted at most once per stats interval (processing time). When event time passes the
+ * Changed stats are emitted at most once per stats interval (processing time), unless they are emitted only at
+ * the close ({@code warroom.stats.items-while-running}: a replay serving no metrics). When event time passes the
  * campaign's end plus the retention period, the final stats are emitted with {@code closed} set and all state and
  * timers of the key are released; signals arriving after that are counted and dropped.
  */
@@ -152,7 +153,7 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
                 return;
             }
         }
-        st.markChanged(ctx.timerService(), settings.statsIntervalMillis());
+        markChanged(st, ctx);
         state.update(st);
     }
 
@@ -197,9 +198,16 @@ public final class ItemStatsFunction extends CampaignKeyedFunction<String, ItemS
             return;
         }
         if (changed) {
-            st.markChanged(ctx.timerService(), settings.statsIntervalMillis());
+            markChanged(st, ctx);
         }
         state.update(st);
+    }
+
+    /** Schedules the item's next stats, unless they are emitted only when the campaign closes. */
+    private void markChanged(ItemState st, ReadOnlyContext ctx) {
+        if (settings.itemStatsWhileRunning()) {
+            st.markChanged(ctx.timerService(), settings.statsIntervalMillis());
+        }
     }
 
     private ItemState start(CampaignDefinition campaign, String itemId, ReadOnlyContext ctx) {

@@ -3,15 +3,17 @@ package io.warroom.functions;
 import io.warroom.model.MinuteStats;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.BooleanSerializer;
-import org.apache.flink.api.common.typeutils.base.ListSerializer;
-import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
@@ -24,36 +26,36 @@ import org.apache.flink.types.StringValue;
  * copy with the same {@code ts} is too late to count anyway ({@link #forgetAt}), so forgetting it never lets an event
  * count twice.
  *
- * <p>One map entry per id, plus a record of when it goes, laid out for the backend, so that forgetting touches only
- * the ids it removes:
+ * <p>Laid out for the backend, so that forgetting touches only the ids it removes:
  * <ul>
- *   <li>On a backend that keeps a map in key order (RocksDB, ForSt): one entry per id in a second map whose keys
- *       start with the time, so forgetting reads the due entries and stops, and each event writes a few dozen bytes
- *       instead of a growing object.
- *   <li>On the heap: one list of ids per time to forget them at, appended to in place; forgetting drops the due
- *       lists. Scanning every live id once a minute, as the ordered layout would on a hash map, took a third of the
- *       shards' time on a sale of a million users.
+ *   <li>On a backend that keeps a map in key order (RocksDB, ForSt): one map entry per id, and one per id in a
+ *       second map whose keys start with the time, so forgetting reads the due entries and stops, and each event
+ *       writes a few dozen bytes instead of a growing object.
+ *   <li>On the heap: one {@link IdTable} per shard, flat arrays that the garbage collector does not trace id by id;
+ *       forgetting costs a constant per id.
  * </ul>
  * The two layouts are different state, so a job keeps its backend for the life of its state.
  */
 final class SeenIds {
+    /** Key-ordered backends: an entry per id, and one per id by time. */
     private final MapState<String, Boolean> seen;
-    /** Key-ordered backends: an entry per id, by time. */
     private final MapState<Expiry, Boolean> expiring;
-    /** The heap: the ids to forget at each time. */
-    private final MapState<Long, List<String>> expiringByTime;
+    /** The heap: the shard's ids in flat arrays. */
+    private final ValueState<IdTable> table;
+    /** The heap: per campaign, the scopes of its clicks and carts in the table (task memory, made once). */
+    private final Map<String, String[]> scopes = new HashMap<>();
 
     SeenIds(RuntimeContext context, boolean keyOrdered) {
-        this.seen = context.getMapState(new MapStateDescriptor<>("seen-ids", StringSerializer.INSTANCE,
-                BooleanSerializer.INSTANCE));
+        this.seen = keyOrdered ? context.getMapState(new MapStateDescriptor<>("seen-ids", StringSerializer.INSTANCE,
+                BooleanSerializer.INSTANCE)) : null;
         this.expiring = keyOrdered ? context.getMapState(new MapStateDescriptor<>("seen-ids-expiring",
                 ExpirySerializer.INSTANCE, BooleanSerializer.INSTANCE)) : null;
-        this.expiringByTime = keyOrdered ? null : context.getMapState(new MapStateDescriptor<>(
-                "seen-ids-by-time", LongSerializer.INSTANCE, new ListSerializer<>(StringSerializer.INSTANCE)));
+        this.table = keyOrdered ? null
+                : context.getState(new ValueStateDescriptor<>("seen-ids-table", IdTableSerializer.INSTANCE));
     }
 
     /** One id of one campaign and stream: clicks and carts are deduplicated apart, and each campaign on its own. */
-    static String key(String campaignId, boolean cart, String eventId) {
+    private static String key(String campaignId, boolean cart, String eventId) {
         // The campaign id's length in front keeps "ab" + "c" apart from "a" + "bc".
         return (cart ? 'c' : 'k') + String.valueOf((char) campaignId.length()) + campaignId + eventId;
     }
@@ -66,55 +68,56 @@ final class SeenIds {
         return MinuteStats.minuteOf(ts + horizonMillis) + MinuteStats.MINUTE_MILLIS;
     }
 
-    /** Adds the id until {@code forgetAt}; false if it is already there (a copy). */
-    boolean add(String key, long forgetAt) throws Exception {
+    /** Adds the id of a click or cart of a campaign until {@code forgetAt}; false if it is already there (a copy). */
+    boolean add(String campaignId, boolean cart, String eventId, long forgetAt) throws Exception {
+        if (table != null) {
+            IdTable ids = table.value();
+            if (ids == null) {
+                ids = new IdTable();
+                table.update(ids);
+            }
+            // Changed in place: the heap backend hands out a copy of a value that a running snapshot still reads.
+            return ids.add(scope(campaignId, cart), eventId, forgetAt);
+        }
+        String key = key(campaignId, cart, eventId);
         if (seen.contains(key)) {
             return false;
         }
         seen.put(key, Boolean.TRUE);
-        if (expiring != null) {
-            expiring.put(new Expiry(forgetAt, key), Boolean.TRUE);
-        } else {
-            List<String> ids = expiringByTime.get(forgetAt);
-            if (ids == null) {
-                ids = new ArrayList<>();
-            }
-            ids.add(key);
-            // The same list again: the heap keeps it by reference, so this costs a lookup, not a copy.
-            expiringByTime.put(forgetAt, ids);
-        }
+        expiring.put(new Expiry(forgetAt, key), Boolean.TRUE);
         return true;
     }
 
     /** Forgets every id whose time has come by {@code eventTime}. */
     void forgetUpTo(long eventTime) throws Exception {
-        if (expiring != null) {
-            List<Expiry> due = new ArrayList<>();
-            for (Expiry expiry : expiring.keys()) {
-                if (expiry.forgetAt() > eventTime) {
-                    break;
+        if (table != null) {
+            IdTable ids = table.value();
+            if (ids != null) {
+                ids.forgetUpTo(eventTime);
+                if (ids.size() == 0) {
+                    table.clear();
                 }
-                due.add(expiry);
-            }
-            // Removed by key, not through the iterator: the heap backend drops a key's map once it is empty only then.
-            for (Expiry expiry : due) {
-                seen.remove(expiry.key());
-                expiring.remove(expiry);
             }
             return;
         }
-        List<Long> due = new ArrayList<>();
-        for (Long forgetAt : expiringByTime.keys()) {
-            if (forgetAt <= eventTime) {
-                due.add(forgetAt);
+        List<Expiry> due = new ArrayList<>();
+        for (Expiry expiry : expiring.keys()) {
+            if (expiry.forgetAt() > eventTime) {
+                break;
             }
+            due.add(expiry);
         }
-        for (Long forgetAt : due) {
-            for (String key : expiringByTime.get(forgetAt)) {
-                seen.remove(key);
-            }
-            expiringByTime.remove(forgetAt);
+        // Removed by key, not through the iterator: the heap backend drops a key's map once it is empty only then.
+        for (Expiry expiry : due) {
+            seen.remove(expiry.key());
+            expiring.remove(expiry);
         }
+    }
+
+    private String scope(String campaignId, boolean cart) {
+        String[] both = scopes.computeIfAbsent(campaignId,
+                id -> new String[] {key(id, false, ""), key(id, true, "")});
+        return both[cart ? 1 : 0];
     }
 
     /** When an id goes, and the id; serialized time first, so that RocksDB sorts the entries by time. */
@@ -177,6 +180,38 @@ final class SeenIds {
 
         /** Snapshot for state compatibility checks on restore. */
         public static final class Snapshot extends SimpleTypeSerializerSnapshot<Expiry> {
+            public Snapshot() {
+                super(() -> INSTANCE);
+            }
+        }
+    }
+
+    /** The heap's table of ids, written as the ids present (see {@link IdTable#writeTo}). */
+    static final class IdTableSerializer extends AbstractStateSerializer<IdTable> {
+        static final IdTableSerializer INSTANCE = new IdTableSerializer();
+
+        @Override
+        public IdTable copy(IdTable from) {
+            return from == null ? null : from.copy();
+        }
+
+        @Override
+        public void serialize(IdTable table, DataOutputView target) throws IOException {
+            table.writeTo(target);
+        }
+
+        @Override
+        public IdTable deserialize(DataInputView source) throws IOException {
+            return IdTable.readFrom(source);
+        }
+
+        @Override
+        public TypeSerializerSnapshot<IdTable> snapshotConfiguration() {
+            return new Snapshot();
+        }
+
+        /** Snapshot for state compatibility checks on restore. */
+        public static final class Snapshot extends SimpleTypeSerializerSnapshot<IdTable> {
             public Snapshot() {
                 super(() -> INSTANCE);
             }

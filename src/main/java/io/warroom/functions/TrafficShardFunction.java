@@ -168,7 +168,7 @@ public final class TrafficShardFunction extends CampaignKeyedFunction<Integer, T
         } else {
             // Nothing counts for a released campaign, so its ids go with it at the latest.
             long forgetAt = Math.min(SeenIds.forgetAt(signal.ts(), horizon), releaseTime);
-            if (!seenIds.add(SeenIds.key(campaign.campaignId(), signal.cart(), signal.eventId()), forgetAt)) {
+            if (!seenIds.add(campaign.campaignId(), signal.cart(), signal.eventId(), forgetAt)) {
                 return; // a copy of an event already counted
             }
             Integer shardKey = ctx.getCurrentKey();

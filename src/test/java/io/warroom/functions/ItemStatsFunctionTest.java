@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.warroom.config.MonitorSettings;
+import org.apache.flink.configuration.Configuration;
+import io.warroom.config.MonitorOptions;
 import io.warroom.model.AlertEvent;
 import io.warroom.model.AlertType;
 import io.warroom.model.ConversionWindow;
@@ -126,6 +128,27 @@ class ItemStatsFunctionTest {
         // Nothing changed since: no emission, and no timer left behind.
         assertThat(flush()).isEmpty();
         assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void statsOnlyAtTheCloseComeOnceWithEverythingAndNoTimerInBetween() throws Exception {
+        Configuration config = new Configuration();
+        config.set(MonitorOptions.ITEM_STATS_WHILE_RUNNING, false);
+        harness.close();
+        function = new ItemStatsFunction(TestCampaigns.timeline(TestCampaigns.SHOP), MonitorOptions.settings(config));
+        harness = KeyedHarness.open(function, ItemSignal::key);
+        push(clicks(SHIRT, T1, "u1"));
+        push(paid("o1", SHIRT, T2, "u1", 1, 1999));
+        harness.processWatermark(T3);
+
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+        assertThat(flush()).isEmpty();
+
+        harness.processWatermark(CLEANUP);
+        assertThat(drainStats()).containsExactly(expected(SHIRT)
+                .gmv(1999).orders(1).units(1).buyers(1).uv(1).pv(1).watermark(CLEANUP).closed().build());
+        assertThat(KeyedHarness.keyedStateEntries(harness)).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test

@@ -126,6 +126,19 @@ class ReplayPipelineIT {
                 .isEqualTo(new String(heap, StandardCharsets.UTF_8));
     }
 
+    /** A replay serving no metrics emits item stats only at the close: its report holds the same closing stats. */
+    @Test
+    void itemStatsOnlyAtTheCloseGiveTheSameReport() throws Exception {
+        Configuration atClose = new Configuration();
+        atClose.set(MonitorOptions.ITEM_STATS_WHILE_RUNNING, false);
+        byte[] whileRunning = Files.readAllBytes(replay(2, "items-while-running"));
+        byte[] closingOnly = Files.readAllBytes(ReplayHarness.replay(CampaignTimeline.of(campaigns),
+                MonitorOptions.settings(atClose), dir.resolve("input"), dir, "items-at-close", 2));
+
+        assertThat(new String(closingOnly, StandardCharsets.UTF_8))
+                .isEqualTo(new String(whileRunning, StandardCharsets.UTF_8));
+    }
+
     @Test
     void parallelismDoesNotChangeTheReport() throws Exception {
         byte[] atOne = Files.readAllBytes(replay(1, "p1"));
