@@ -6,12 +6,19 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Runs {@code warroom replay} in a JVM of its own with the parallel garbage collector. A replay is a batch job: it
- * wants throughput, not the short pauses of the default G1, whose write barriers and remembered sets cost a replay
- * of a million users a fifth of its time (44.0 s against 36.7 s for the same 5M records, docs/benchmarks.md). A JVM
- * cannot change its collector once started, and {@code java -jar} takes no JVM options from the jar, so the launcher
- * starts the replay again in a child with the same JVM options plus {@code -XX:+UseParallelGC}, passes its output
- * and exit code through, and stops it if it is stopped itself.
+ * Runs {@code warroom replay} in a JVM of its own, tuned for throughput. A replay is a batch job of a minute or so on
+ * a machine of few cores, where the JVM's own threads compete with the job's:
+ * <ul>
+ *   <li><b>The parallel collector</b>, not G1, whose write barriers and remembered sets cost a replay of a million
+ *       users a fifth of its time (44.0 s against 36.7 s for the same 5M records, docs/benchmarks.md).
+ *   <li><b>Less optimizing compilation</b> ({@link #COMPILER_OPTIONS}): Flink's record path inlines deep, and C2
+ *       spent 19 s of CPU compiling it, some methods four times over, in a replay of 50 s on two cores. Fewer,
+ *       smaller compilations of the hottest methods only cut the replay's CPU time by a quarter (docs/benchmarks.md).
+ *   <li><b>Room for classes</b> from the start: Flink loads enough of them to trigger three full collections first.
+ * </ul>
+ * A JVM cannot take these once started, and {@code java -jar} takes no JVM options from the jar, so the launcher
+ * starts the replay again in a child with these options, then the user's own (which win), passes its output and exit
+ * code through, and stops it if it is stopped itself.
  *
  * <p>Nothing is forked when the user chose a collector ({@code -XX:+Use...GC}) or instruments this JVM (an agent, a
  * flight recording: they would watch an idle parent), to ask for help or the version, inside the child, or where
@@ -22,6 +29,15 @@ final class ThroughputJvm {
     static final String CHILD_PROPERTY = "warroom.throughput-jvm";
 
     private static final Set<String> HELP = Set.of("-h", "--help", "-V", "--version");
+
+    /**
+     * C2 compiles only methods about ten times hotter than by default, and inlines two levels deep and small callees
+     * only. Measured on this project's realistic 5M-record sale and on an 8.5M-record one of 5,000 items.
+     */
+    static final List<String> COMPILER_OPTIONS = List.of(
+            "-XX:Tier4InvocationThreshold=40000", "-XX:Tier4CompileThreshold=50000",
+            "-XX:Tier4BackEdgeThreshold=400000", "-XX:MaxInlineLevel=2", "-XX:InlineSmallCode=300",
+            "-XX:FreqInlineSize=100");
 
     private ThroughputJvm() {}
 
@@ -50,11 +66,13 @@ final class ThroughputJvm {
         return exitCode;
     }
 
-    /** This JVM's command line for {@code args}, with this JVM's options and the parallel collector. */
+    /** This JVM's command line for {@code args}: the throughput options, this JVM's own, the parallel collector. */
     static List<String> childCommand(String[] args) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(jvmOptions());
+        command.addAll(COMPILER_OPTIONS);
+        command.add("-XX:MetaspaceSize=256m");
+        command.addAll(jvmOptions()); // after ours: the user's own options win
         command.add("-XX:+UseParallelGC");
         command.add("-D" + CHILD_PROPERTY + "=true");
         command.add("-cp");

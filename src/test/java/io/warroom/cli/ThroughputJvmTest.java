@@ -19,11 +19,14 @@ class ThroughputJvmTest {
     }
 
     @Test
-    void theChildRunsTheSameCommandWithThisJvmsOptionsAndTheParallelCollector() {
+    void theChildRunsTheSameCommandWithThisJvmsOptionsAfterTheThroughputOnesAndTheParallelCollector() {
         List<String> command = ThroughputJvm.childCommand(new String[] {"replay", "--input", "in dir"});
 
         List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        assertThat(command.subList(1, 1 + jvmOptions.size())).isEqualTo(jvmOptions);
+        int ours = ThroughputJvm.COMPILER_OPTIONS.size() + 1;
+        assertThat(command.subList(1, ours)).isEqualTo(ThroughputJvm.COMPILER_OPTIONS);
+        // The user's options come later, so that the JVM takes theirs where both set one.
+        assertThat(command.subList(1 + ours, 1 + ours + jvmOptions.size())).isEqualTo(jvmOptions);
         assertThat(command).contains("-XX:+UseParallelGC", "-D" + ThroughputJvm.CHILD_PROPERTY + "=true",
                 System.getProperty("java.class.path"));
         assertThat(command.subList(command.size() - 4, command.size()))
