@@ -14,7 +14,8 @@ import java.util.Set;
  *   <li><b>Less optimizing compilation</b> ({@link #COMPILER_OPTIONS}): Flink's record path inlines deep, and C2
  *       spent 19 s of CPU compiling it, some methods four times over, in a replay of 50 s on two cores. Fewer,
  *       smaller compilations of the hottest methods only cut the replay's CPU time by a quarter (docs/benchmarks.md).
- *   <li><b>Room for classes</b> from the start: Flink loads enough of them to trigger three full collections first.
+ *   <li><b>Room from the start</b>, half the maximum heap and enough for Flink's classes: growing step by step, each
+ *       took three full collections.
  * </ul>
  * A JVM cannot take these once started, and {@code java -jar} takes no JVM options from the jar, so the launcher
  * starts the replay again in a child with these options, then the user's own (which win), passes its output and exit
@@ -72,6 +73,8 @@ final class ThroughputJvm {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(COMPILER_OPTIONS);
         command.add("-XX:MetaspaceSize=256m");
+        // Half the heap from the start: grown step by step, the old generation took three full collections.
+        command.add("-Xms" + Runtime.getRuntime().maxMemory() / 2 / (1024 * 1024) + "m");
         command.addAll(jvmOptions()); // after ours: the user's own options win
         command.add("-XX:+UseParallelGC");
         command.add("-D" + CHILD_PROPERTY + "=true");

@@ -23,10 +23,13 @@ class ThroughputJvmTest {
         List<String> command = ThroughputJvm.childCommand(new String[] {"replay", "--input", "in dir"});
 
         List<String> jvmOptions = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        int ours = ThroughputJvm.COMPILER_OPTIONS.size() + 1;
-        assertThat(command.subList(1, ours)).isEqualTo(ThroughputJvm.COMPILER_OPTIONS);
+        int compiler = ThroughputJvm.COMPILER_OPTIONS.size();
+        assertThat(command.subList(1, 1 + compiler)).isEqualTo(ThroughputJvm.COMPILER_OPTIONS);
+        long halfHeapMegabytes = Runtime.getRuntime().maxMemory() / 2 / (1024 * 1024);
+        assertThat(command.subList(1 + compiler, 3 + compiler))
+                .containsExactly("-XX:MetaspaceSize=256m", "-Xms" + halfHeapMegabytes + "m");
         // The user's options come later, so that the JVM takes theirs where both set one.
-        assertThat(command.subList(1 + ours, 1 + ours + jvmOptions.size())).isEqualTo(jvmOptions);
+        assertThat(command.subList(3 + compiler, 3 + compiler + jvmOptions.size())).isEqualTo(jvmOptions);
         assertThat(command).contains("-XX:+UseParallelGC", "-D" + ThroughputJvm.CHILD_PROPERTY + "=true",
                 System.getProperty("java.class.path"));
         assertThat(command.subList(command.size() - 4, command.size()))
