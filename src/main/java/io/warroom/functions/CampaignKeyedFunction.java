@@ -105,7 +105,7 @@ public abstract class CampaignKeyedFunction<K, IN, OUT>
 
     /** The campaigns as this operator knows them now. */
     protected final CampaignTimeline timeline(ReadOnlyContext ctx) throws Exception {
-        return campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES));
+        return campaigns.timeline(ctx);
     }
 
     private void retryWaiting(OnTimerContext ctx, Collector<OUT> out) throws Exception {

@@ -92,7 +92,7 @@ public final class InputRouter extends BroadcastProcessFunction<InputRecord, Cam
     @Override
     public void processElement(InputRecord record, ReadOnlyContext ctx, Collector<ItemSignal> out)
             throws Exception {
-        CampaignTimeline timeline = campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES));
+        CampaignTimeline timeline = campaigns.timeline(ctx);
         watermark = ctx.currentWatermark();
         Counter outside = outsideCampaigns[record.stream().ordinal()];
         if (record.order() != null) {

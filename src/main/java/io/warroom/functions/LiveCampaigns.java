@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.BaseBroadcastProcessFunction;
 
 /**
  * The campaign timeline of one operator: the campaigns it was built with, plus the updates accepted from the
@@ -36,8 +37,16 @@ public final class LiveCampaigns implements Serializable {
     /** The result of an update: accepted (with the timeline before it), or rejected with the reasons. */
     public record Outcome(CampaignVersion accepted, CampaignTimeline before, String rejection) {}
 
+    /**
+     * The timeline now, for an operator's element or timer. Its broadcast state is read only to build the timeline
+     * the first time: asked for every element, the context makes a new view of the state on each call.
+     */
+    public CampaignTimeline timeline(BaseBroadcastProcessFunction.ReadOnlyContext ctx) throws Exception {
+        return current != null ? current : timeline(ctx.getBroadcastState(UPDATES));
+    }
+
     /** The timeline now: after a restore, rebuilt from the broadcast state on first use. */
-    public CampaignTimeline timeline(ReadOnlyBroadcastState<String, String> updates) throws Exception {
+    private CampaignTimeline timeline(ReadOnlyBroadcastState<String, String> updates) throws Exception {
         if (current == null) {
             List<CampaignVersion> versions = new ArrayList<>();
             for (Map.Entry<String, String> entry : updates.immutableEntries()) {

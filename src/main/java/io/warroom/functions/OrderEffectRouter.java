@@ -38,7 +38,7 @@ public final class OrderEffectRouter extends BroadcastProcessFunction<OrderEffec
 
     @Override
     public void processElement(OrderEffect effect, ReadOnlyContext ctx, Collector<ItemSignal> out) throws Exception {
-        var matching = campaigns.timeline(ctx.getBroadcastState(LiveCampaigns.UPDATES)).containing(effect.ts());
+        var matching = campaigns.timeline(ctx).containing(effect.ts());
         if (matching.isEmpty()) {
             return;
         }
