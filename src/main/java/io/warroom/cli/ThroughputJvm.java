@@ -40,6 +40,10 @@ final class ThroughputJvm {
             "-XX:Tier4BackEdgeThreshold=400000", "-XX:MaxInlineLevel=2", "-XX:InlineSmallCode=300",
             "-XX:FreqInlineSize=100");
 
+    /** Options by which the user sizes the starting heap: then the child leaves it to them (they must agree). */
+    private static final List<String> INITIAL_HEAP_OPTIONS = List.of("-Xms", "-XX:InitialHeapSize",
+            "-XX:MinHeapSize", "-XX:InitialRAMPercentage", "-XX:MinRAMPercentage");
+
     private ThroughputJvm() {}
 
     /** Whether {@code args} are a replay this JVM should hand to a child. */
@@ -69,13 +73,20 @@ final class ThroughputJvm {
 
     /** This JVM's command line for {@code args}: the throughput options, this JVM's own, the parallel collector. */
     static List<String> childCommand(String[] args) {
+        return childCommand(args, jvmOptions());
+    }
+
+    /** The child's command line for {@code args}, given this JVM's own options. */
+    static List<String> childCommand(String[] args, List<String> own) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(COMPILER_OPTIONS);
         command.add("-XX:MetaspaceSize=256m");
-        // Half the heap from the start: grown step by step, the old generation took three full collections.
-        command.add("-Xms" + Runtime.getRuntime().maxMemory() / 2 / (1024 * 1024) + "m");
-        command.addAll(jvmOptions()); // after ours: the user's own options win
+        if (own.stream().noneMatch(o -> INITIAL_HEAP_OPTIONS.stream().anyMatch(o::startsWith))) {
+            // Half the heap from the start: grown step by step, the old generation took three full collections.
+            command.add("-Xms" + Runtime.getRuntime().maxMemory() / 2 / (1024 * 1024) + "m");
+        }
+        command.addAll(own); // after ours: the user's own options win
         command.add("-XX:+UseParallelGC");
         command.add("-D" + CHILD_PROPERTY + "=true");
         command.add("-cp");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
@@ -28,6 +29,12 @@ final class IdTable {
     private static final int MIN_CAPACITY = 16;
     private static final int WIDE = 1;
 
+    /** The maximum length of an array the JVM allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+    /** The most slots: at most half of them may be used, so a table holds up to 2^29 ids. */
+    private static final int MAX_SLOTS = 1 << 30;
+
+    private final long seed;
     private final List<String> scopeNames = new ArrayList<>();
     private final Map<String, Integer> scopeNumbers = new HashMap<>();
 
@@ -53,6 +60,7 @@ final class IdTable {
     }
 
     private IdTable(int entryCapacity, int charCapacity) {
+        seed = ThreadLocalRandom.current().nextLong();
         chars = new byte[charCapacity];
         starts = new int[entryCapacity];
         lengths = new int[entryCapacity];
@@ -88,11 +96,15 @@ final class IdTable {
             }
             slot = (slot + 1) & mask;
         }
+        if (entries >= MAX_SLOTS / 2) {
+            throw new IllegalStateException("more than " + MAX_SLOTS / 2 + " ids in one traffic shard: use more "
+                    + "traffic shards, or a backend on disk");
+        }
         int entry = append(scopeNumber, hash, id, forgetAt);
         slots[slot] = entry;
         keep(forgetAt);
-        if (entries * 2 > slots.length) {
-            rebuild(slots.length * 2);
+        if (entries * 2L > slots.length) {
+            rebuild((int) Math.min(MAX_SLOTS, slots.length * 2L));
         }
         return true;
     }
@@ -135,16 +147,27 @@ final class IdTable {
         return entries - forgotten;
     }
 
-    /** A table with the same ids and times that shares nothing with this one. */
+    /** A table with the same ids and times that shares nothing with this one (the arrays copied as they are). */
     IdTable copy() {
-        IdTable copy = new IdTable(Math.max(MIN_CAPACITY, size()), Math.max(MIN_CAPACITY, charsUsed));
-        copy.forgottenUpTo = forgottenUpTo;
-        for (int entry = 0; entry < entries; entry++) {
-            if (forgetAts[entry] > forgottenUpTo) {
-                copy.add(scopeNames.get(scopes[entry]), idOf(entry), forgetAts[entry]);
-            }
-        }
-        return copy;
+        return new IdTable(this);
+    }
+
+    private IdTable(IdTable original) {
+        scopeNames.addAll(original.scopeNames);
+        scopeNumbers.putAll(original.scopeNumbers);
+        chars = original.chars.clone();
+        charsUsed = original.charsUsed;
+        starts = original.starts.clone();
+        lengths = original.lengths.clone();
+        scopes = original.scopes.clone();
+        hashes = original.hashes.clone();
+        forgetAts = original.forgetAts.clone();
+        entries = original.entries;
+        slots = original.slots.clone();
+        forgottenUpTo = original.forgottenUpTo;
+        forgotten = original.forgotten;
+        original.keptUntil.forEach((time, count) -> keptUntil.put(time, count.clone()));
+        seed = original.seed; // the stored hashes were made with it
     }
 
     /** Writes the ids present, their scopes and times, and the time up to which ids are forgotten. */
@@ -201,20 +224,27 @@ final class IdTable {
         count[0]++;
     }
 
-    private static int hash(int scope, String id) {
-        // murmur3's finalizer, so that ids differing in their last chars spread over the whole table
-        int h = id.hashCode() * 31 + scope;
-        h ^= h >>> 16;
-        h *= 0x85ebca6b;
-        h ^= h >>> 13;
-        h *= 0xc2b2ae35;
-        h ^= h >>> 16;
-        return h;
+    /**
+     * A hash of the chars under this table's random seed: ids made to share {@code String.hashCode} (which a client
+     * can forge) would pile up in one run of slots and make every look-up in it slow.
+     */
+    private int hash(int scope, String id) {
+        long h = seed ^ scope;
+        for (int i = 0; i < id.length(); i++) {
+            h = (h ^ id.charAt(i)) * 0x9E3779B97F4A7C15L;
+        }
+        // murmur3's 64-bit finalizer, so that every bit of the seed and the chars reaches the slot's bits
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return (int) h;
     }
 
     private int append(int scope, int hash, String id, long forgetAt) {
         if (entries == starts.length) {
-            int capacity = starts.length * 2;
+            int capacity = grown(starts.length, entries + 1L);
             starts = Arrays.copyOf(starts, capacity);
             lengths = Arrays.copyOf(lengths, capacity);
             scopes = Arrays.copyOf(scopes, capacity);
@@ -226,8 +256,8 @@ final class IdTable {
             wide = id.charAt(i) > 0xFF;
         }
         int bytes = wide ? id.length() * 2 : id.length();
-        if (charsUsed + bytes > chars.length) {
-            chars = Arrays.copyOf(chars, Math.max(chars.length * 2, charsUsed + bytes));
+        if (charsUsed + (long) bytes > chars.length) {
+            chars = Arrays.copyOf(chars, grown(chars.length, charsUsed + (long) bytes));
         }
         int start = charsUsed;
         for (int i = 0; i < id.length(); i++) {
@@ -277,6 +307,15 @@ final class IdTable {
         return new String(id);
     }
 
+    /** A capacity of at least {@code needed}, doubled where it can be; fails clearly past what an array holds. */
+    private static int grown(int capacity, long needed) {
+        if (needed > MAX_ARRAY) {
+            throw new IllegalStateException("the ids of one traffic shard outgrew " + MAX_ARRAY + " bytes: use more "
+                    + "traffic shards, or a backend on disk");
+        }
+        return (int) Math.min(MAX_ARRAY, Math.max(capacity * 2L, needed));
+    }
+
     /** Drops the forgotten entries and lays the kept ones out again, in at least {@code minSlots} slots. */
     private void rebuild(int minSlots) {
         if (forgotten > 0) {
@@ -307,11 +346,11 @@ final class IdTable {
                 scopes = Arrays.copyOf(scopes, capacity);
                 hashes = Arrays.copyOf(hashes, capacity);
                 forgetAts = Arrays.copyOf(forgetAts, capacity);
-                chars = Arrays.copyOf(chars, Math.max(MIN_CAPACITY, keptChars * 2));
+                chars = Arrays.copyOf(chars, (int) Math.min(MAX_ARRAY, Math.max(MIN_CAPACITY, keptChars * 2L)));
             }
         }
         int slotCount = MIN_CAPACITY;
-        while (entries * 4 > slotCount) {
+        while (entries * 4L > slotCount && slotCount < MAX_SLOTS) {
             slotCount *= 2; // a quarter full: room to grow before the next rebuild
         }
         slots = new int[Math.max(slotCount, minSlots)];

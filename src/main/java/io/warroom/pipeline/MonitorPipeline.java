@@ -43,6 +43,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateChangelogOptions;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -122,6 +123,9 @@ public final class MonitorPipeline {
         // subtask of an operator has the same watermark when it takes a checkpoint: aligned checkpoints promise that,
         // unaligned ones do not, whatever a cluster's configuration says.
         jobOptions.set(CheckpointingOptions.ENABLE_UNALIGNED, false);
+        // The heap keeps some state objects changed in place (the traffic shards' seen ids); a changelog would log
+        // only what goes through update(), and lose the rest on recovery, whatever a cluster's configuration says.
+        jobOptions.set(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, false);
         env.configure(jobOptions);
         if (env instanceof LocalStreamEnvironment) {
             // The job runs in this JVM: its operators may carry the catalogs by reference (ItemCatalog).

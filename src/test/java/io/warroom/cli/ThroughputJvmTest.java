@@ -37,6 +37,17 @@ class ThroughputJvmTest {
     }
 
     @Test
+    void aStartingHeapTheUserSizedIsLeftToThem() {
+        for (String option : List.of("-Xms64m", "-XX:InitialHeapSize=64m", "-XX:MinHeapSize=1g",
+                "-XX:InitialRAMPercentage=5")) {
+            List<String> command = ThroughputJvm.childCommand(new String[] {"replay"}, List.of("-Xmx4g", option));
+            assertThat(command).as(option).contains(option).noneMatch(o -> o.startsWith("-Xms") && !o.equals(option));
+        }
+        assertThat(ThroughputJvm.childCommand(new String[] {"replay"}, List.of("-Xmx4g")))
+                .anyMatch(o -> o.startsWith("-Xms"));
+    }
+
+    @Test
     void theChildDoesNotForkAgain() {
         System.setProperty(ThroughputJvm.CHILD_PROPERTY, "true");
         try {

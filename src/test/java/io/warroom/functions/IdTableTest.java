@@ -3,7 +3,9 @@ package io.warroom.functions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.flink.core.memory.DataInputDeserializer;
@@ -53,6 +55,30 @@ class IdTableTest {
         }
         assertThat(table.contains("k", "abcd")).isFalse();
         assertThat(table.contains("k", "订单-2")).isFalse();
+    }
+
+    /** Ids built of "Aa" and "BB" blocks all share one {@code String.hashCode}; the table tells them apart. */
+    @Test
+    void idsSharingAJavaHashCodeAreToldApart() {
+        IdTable table = new IdTable();
+        List<String> ids = new ArrayList<>(List.of(""));
+        for (int block = 0; block < 12; block++) {
+            List<String> longer = new ArrayList<>();
+            for (String id : ids) {
+                longer.add(id + "Aa");
+                longer.add(id + "BB");
+            }
+            ids = longer;
+        }
+        assertThat(ids.stream().map(String::hashCode).distinct()).hasSize(1);
+        for (String id : ids) {
+            assertThat(table.add("k", id, MINUTE)).isTrue();
+        }
+        for (String id : ids) {
+            assertThat(table.contains("k", id)).isTrue();
+            assertThat(table.add("k", id, MINUTE)).isFalse();
+        }
+        assertThat(table.size()).isEqualTo(4096);
     }
 
     @Test
