@@ -16,7 +16,7 @@ import org.apache.flink.types.StringValue;
 /**
  * An exact set of ids, each kept until a time, in a few flat arrays rather than an object per id. A traffic shard
  * holds every click and cart id of its sale's dedup horizon, millions of them; as strings in hash maps they were
- * most of what the garbage collector traced and copied on a realistic sale, and half the heap.
+ * most of what the garbage collector traced and copied on a realistic sale, and a third of the live heap.
  *
  * <p>Ids live in scopes (a campaign and a stream): the same id in two scopes is two entries. An id is present from
  * {@link #add} until {@link #forgetUpTo} reaches its time; forgotten ids take space until they outnumber the kept
@@ -195,7 +195,8 @@ final class IdTable {
             scopes[i] = StringValue.readString(source);
         }
         int size = source.readInt();
-        IdTable table = new IdTable(Math.max(MIN_CAPACITY, size), Math.max(MIN_CAPACITY, size * 16));
+        int charCapacity = (int) Math.min(MAX_ARRAY, Math.max(MIN_CAPACITY, size * 16L));
+        IdTable table = new IdTable(Math.max(MIN_CAPACITY, size), charCapacity);
         table.forgottenUpTo = forgottenUpTo;
         for (int i = 0; i < size; i++) {
             int scope = source.readInt();
