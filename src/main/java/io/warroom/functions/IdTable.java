@@ -81,20 +81,17 @@ final class IdTable {
         }
         int scopeNumber = scopeNumber(scope);
         int hash = hash(scopeNumber, id);
-        int mask = slots.length - 1;
-        int slot = hash & mask;
-        for (int entry = slots[slot]; entry != NONE; entry = slots[slot]) {
-            if (hashes[entry] == hash && scopes[entry] == scopeNumber && sameChars(entry, id)) {
-                if (forgetAts[entry] > forgottenUpTo) {
-                    return false;
-                }
-                // Forgotten, not yet removed: it counts as new, in its old place.
-                forgotten--;
-                forgetAts[entry] = forgetAt;
-                keep(forgetAt);
-                return true;
+        int slot = slotOf(scopeNumber, hash, id);
+        int found = slots[slot];
+        if (found != NONE) {
+            if (forgetAts[found] > forgottenUpTo) {
+                return false;
             }
-            slot = (slot + 1) & mask;
+            // Forgotten, not yet removed: it counts as new, in its old place.
+            forgotten--;
+            forgetAts[found] = forgetAt;
+            keep(forgetAt);
+            return true;
         }
         if (entries >= MAX_SLOTS / 2) {
             throw new IllegalStateException("more than " + MAX_SLOTS / 2 + " ids in one traffic shard: use more "
@@ -115,15 +112,21 @@ final class IdTable {
         if (scopeNumber == null) {
             return false;
         }
-        int hash = hash(scopeNumber, id);
+        int entry = slots[slotOf(scopeNumber, hash(scopeNumber, id), id)];
+        return entry != NONE && forgetAts[entry] > forgottenUpTo;
+    }
+
+    /** The slot of {@code id} in the scope, present or forgotten, or else the empty slot where it would go. */
+    private int slotOf(int scopeNumber, int hash, String id) {
         int mask = slots.length - 1;
-        for (int slot = hash & mask; slots[slot] != NONE; slot = (slot + 1) & mask) {
-            int entry = slots[slot];
+        int slot = hash & mask;
+        for (int entry = slots[slot]; entry != NONE; entry = slots[slot]) {
             if (hashes[entry] == hash && scopes[entry] == scopeNumber && sameChars(entry, id)) {
-                return forgetAts[entry] > forgottenUpTo;
+                return slot;
             }
+            slot = (slot + 1) & mask;
         }
-        return false;
+        return slot;
     }
 
     /** Forgets every id kept until {@code time} or before. */
@@ -284,12 +287,8 @@ final class IdTable {
         if (lengths[entry] >>> 1 != id.length()) {
             return false;
         }
-        int start = starts[entry];
-        boolean wide = (lengths[entry] & WIDE) != 0;
         for (int i = 0; i < id.length(); i++) {
-            char stored = wide ? (char) ((chars[start + 2 * i] & 0xFF) << 8 | chars[start + 2 * i + 1] & 0xFF)
-                    : (char) (chars[start + i] & 0xFF);
-            if (stored != id.charAt(i)) {
+            if (charAt(entry, i) != id.charAt(i)) {
                 return false;
             }
         }
@@ -297,15 +296,24 @@ final class IdTable {
     }
 
     private String idOf(int entry) {
-        int length = lengths[entry] >>> 1;
-        int start = starts[entry];
-        char[] id = new char[length];
-        boolean wide = (lengths[entry] & WIDE) != 0;
-        for (int i = 0; i < length; i++) {
-            id[i] = wide ? (char) ((chars[start + 2 * i] & 0xFF) << 8 | chars[start + 2 * i + 1] & 0xFF)
-                    : (char) (chars[start + i] & 0xFF);
+        char[] id = new char[lengths[entry] >>> 1];
+        for (int i = 0; i < id.length; i++) {
+            id[i] = charAt(entry, i);
         }
         return new String(id);
+    }
+
+    private char charAt(int entry, int i) {
+        int start = starts[entry];
+        return (lengths[entry] & WIDE) != 0
+                ? (char) ((chars[start + 2 * i] & 0xFF) << 8 | chars[start + 2 * i + 1] & 0xFF)
+                : (char) (chars[start + i] & 0xFF);
+    }
+
+    /** The bytes the entry's chars take in the arena. */
+    private int byteLength(int entry) {
+        int length = lengths[entry] >>> 1;
+        return (lengths[entry] & WIDE) != 0 ? length * 2 : length;
     }
 
     /** A capacity of at least {@code needed}, doubled where it can be; fails clearly past what an array holds. */
@@ -326,7 +334,7 @@ final class IdTable {
                 if (forgetAts[entry] <= forgottenUpTo) {
                     continue;
                 }
-                int bytes = (lengths[entry] & WIDE) != 0 ? (lengths[entry] >>> 1) * 2 : lengths[entry] >>> 1;
+                int bytes = byteLength(entry);
                 System.arraycopy(chars, starts[entry], chars, keptChars, bytes);
                 starts[kept] = keptChars;
                 lengths[kept] = lengths[entry];
